@@ -1,0 +1,54 @@
+// swift-tools-version:6.1
+// SwiftBPF: a BPF loader in Swift that does what libbpf does, without linking libbpf.
+// Module boundaries follow DESIGN.md; target dependencies below enforce them.
+import PackageDescription
+
+let package = Package(
+  name: "SwiftBPF",
+  products: [
+    .library(name: "SwiftBPF", type: .static, targets: ["SwiftBPF"]),
+    .executable(name: "swiftbpf", targets: ["swiftbpf"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+  ],
+  targets: [
+    // C: libelf through pkg-config, and the header-only syscall shim.
+    .systemLibrary(
+      name: "CLibELF", pkgConfig: "libelf",
+      providers: [.apt(["libelf-dev"])]),
+    .target(name: "CBPFSys"),
+
+    // Pure Swift: kernel UAPI enums, instructions, BTF, CO-RE.
+    .target(name: "UAPI"),
+    .target(name: "Instructions", dependencies: ["UAPI"]),
+    .target(name: "BTF", dependencies: ["UAPI"]),
+    .target(name: "Relocation", dependencies: ["BTF", "Instructions"]),
+
+    // The object model, read through libelf.
+    .target(name: "ELFReader", dependencies: ["CLibELF", "Instructions", "BTF", "UAPI"]),
+
+    // The only module that talks to the kernel.
+    .target(name: "Syscall", dependencies: ["CBPFSys", "UAPI"]),
+
+    // open -> load -> attach -> teardown.
+    .target(name: "Loader", dependencies: ["ELFReader", "BTF", "Relocation", "Syscall", "Instructions", "UAPI"]),
+
+    // What users link.
+    .target(name: "SwiftBPF", dependencies: ["Loader", "ELFReader", "BTF", "Relocation", "Syscall", "Instructions", "UAPI"]),
+
+    .executableTarget(
+      name: "swiftbpf",
+      dependencies: [
+        "SwiftBPF",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+
+    // Paths to fixtures and toolchain tools, shared by the test targets.
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .testTarget(name: "InstructionsTests", dependencies: ["Instructions", "TestSupport"]),
+    .testTarget(name: "BTFTests", dependencies: ["BTF", "TestSupport"]),
+    .testTarget(name: "ELFReaderTests", dependencies: ["ELFReader", "UAPI", "TestSupport"]),
+    .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+  ]
+)

@@ -1,0 +1,1 @@
+// The ELFReader module. See DESIGN.md for what belongs here.

@@ -1,0 +1,1 @@
+// The Instructions module. See DESIGN.md for what belongs here.

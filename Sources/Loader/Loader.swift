@@ -1,0 +1,1 @@
+// The Loader module. See DESIGN.md for what belongs here.

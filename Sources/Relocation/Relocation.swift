@@ -1,0 +1,1 @@
+// The Relocation module. See DESIGN.md for what belongs here.

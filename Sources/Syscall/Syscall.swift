@@ -1,0 +1,1 @@
+// The Syscall module. See DESIGN.md for what belongs here.

@@ -1,0 +1,9 @@
+import ArgumentParser
+import SwiftBPF
+
+@main struct SwiftBPFCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "swiftbpf",
+    abstract: "Inspect, relocate, load and run BPF objects.",
+    subcommands: [])
+}

@@ -1,0 +1,57 @@
+import Foundation
+
+/// What the test run may assume: whether a missing tool or kernel feature is
+/// a skip (developer machine) or a failure (CI, SWIFTBPF_REQUIRE_KERNEL=1).
+public enum TestEnvironment {
+  static let env = ProcessInfo.processInfo.environment
+
+  /// `CI=true`: tools the checks compare against must be present.
+  public static var isCI: Bool { env["CI"] == "true" || env["CI"] == "1" }
+
+  /// `SWIFTBPF_REQUIRE_KERNEL=1`: kernel tests fail instead of skipping.
+  public static var requiresKernel: Bool { env["SWIFTBPF_REQUIRE_KERNEL"] == "1" }
+
+  /// True when a missing tool or capability must fail the test, not skip it.
+  public static var mustNotSkip: Bool { isCI || requiresKernel }
+
+  /// The effective user is root (kernel tests can run).
+  public static var isRoot: Bool { geteuid() == 0 }
+}
+
+/// The toolchain's tools (LLVM 21 at /opt/swift/usr/bin), preferred over
+/// Debian's older LLVM on PATH, which misprints cpu v4 instructions.
+public enum Toolchain {
+  public static let binDirectory = "/opt/swift/usr/bin"
+
+  /// Path of a toolchain tool (`llvm-objdump`, `clang`, `llvm-nm`), or nil.
+  public static func tool(_ name: String) -> String? {
+    let candidate = "\(binDirectory)/\(name)"
+    return FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
+  }
+
+  /// Path of a system tool found on PATH (`bpftool`, `cc`), or nil.
+  public static func systemTool(_ name: String) -> String? {
+    let dirs = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+      .split(separator: ":") + ["/usr/sbin", "/sbin"]
+    for dir in dirs {
+      let candidate = "\(dir)/\(name)"
+      if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+    }
+    return nil
+  }
+}
+
+/// Runs a command and returns its standard output (stderr discarded), and its
+/// exit status.
+public func runTool(_ path: String, _ arguments: [String]) throws -> (output: String, status: Int32) {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: path)
+  process.arguments = arguments
+  let pipe = Pipe()
+  process.standardOutput = pipe
+  process.standardError = FileHandle.nullDevice
+  try process.run()
+  let data = pipe.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  return (String(decoding: data, as: UTF8.self), process.terminationStatus)
+}

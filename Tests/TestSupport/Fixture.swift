@@ -1,0 +1,32 @@
+import Foundation
+
+/// Where the committed fixtures live, found from this file's path so tests run
+/// from any working directory (and as any user).
+public enum Fixture {
+  /// `<package>/Fixtures`.
+  public static let directory: URL = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent()  // TestSupport
+    .deletingLastPathComponent()  // Tests
+    .deletingLastPathComponent()  // package root
+    .appendingPathComponent("Fixtures")
+
+  /// The package root (for running the built CLI, reading the README...).
+  public static var packageRoot: URL { directory.deletingLastPathComponent() }
+
+  /// The built objects, `Fixtures/obj/*.o`, sorted by name.
+  public static var objects: [URL] {
+    let dir = directory.appendingPathComponent("obj")
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+    return names.filter { $0.hasSuffix(".o") }.sorted().map { dir.appendingPathComponent($0) }
+  }
+
+  /// One object by file name, e.g. `Fixture.object("maps.bpf.o")`.
+  public static func object(_ name: String) -> URL {
+    directory.appendingPathComponent("obj").appendingPathComponent(name)
+  }
+
+  /// The bytes of a committed file under `Fixtures/`.
+  public static func bytes(_ relativePath: String) throws -> [UInt8] {
+    Array(try Data(contentsOf: directory.appendingPathComponent(relativePath)))
+  }
+}
