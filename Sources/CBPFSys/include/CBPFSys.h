@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <unistd.h>
 #include <sys/syscall.h>
+#include <sys/epoll.h>
 
 /// bpf(2): `cmd` is a `BPF_*` command, `attr` points at `size` bytes of the
 /// command's attribute layout (defined in Swift, checked against kernel BTF).
