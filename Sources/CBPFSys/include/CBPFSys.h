@@ -21,4 +21,12 @@ static inline long swiftbpf_perf_event_open(void *attr, int pid, int cpu,
   return syscall(__NR_perf_event_open, attr, pid, cpu, group_fd, flags);
 }
 
+/// setresuid(2) as the raw system call, which changes the calling thread's
+/// credentials only (glibc's wrapper changes every thread of the process).
+/// Used to run one thread without privileges, e.g. to observe EPERM.
+static inline long swiftbpf_thread_setresuid(unsigned int ruid, unsigned int euid,
+                                             unsigned int suid) {
+  return syscall(__NR_setresuid, ruid, euid, suid);
+}
+
 #endif
