@@ -45,11 +45,14 @@ extension BPF {
 
   /// Where a program attaches: a descriptor (cgroup, map, netns) or an interface.
   public enum AttachTarget: Sendable, Hashable {
+    /// No target (iterators, tracing programs with a load-time target): sends 0.
+    case none
     case fd(BorrowedFD)
     case ifindex(UInt32)
 
     var raw: UInt32 {
       switch self {
+      case .none: 0
       case .fd(let fd): UInt32(bitPattern: fd.rawValue)
       case .ifindex(let index): index
       }
