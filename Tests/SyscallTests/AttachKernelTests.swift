@@ -18,7 +18,11 @@ import UAPI
     let attach = BPF.AttachAttributes(target: .fd(sockmap.borrowed), program: program.borrowed,
                                       attachType: .skSkbStreamVerdict)
     try BPF.attach(attach)
+    let query = try BPF.query(target: .fd(sockmap.borrowed), attachType: .skSkbStreamVerdict)
+    #expect(query.programIDs == [try BPF.programInfo(program.borrowed).id])
     try BPF.detach(attach)
+    #expect(try BPF.query(target: .fd(sockmap.borrowed), attachType: .skSkbStreamVerdict)
+              .programIDs.isEmpty)
     do {
       try BPF.detach(attach)
       Issue.record("detached a program that was no longer attached")

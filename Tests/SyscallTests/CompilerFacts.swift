@@ -116,7 +116,7 @@ enum CompilerFacts {
     for type in types.sorted() {
       lines.append("  printf(\"sizeof|\(type) %lu\\n\", (unsigned long)sizeof(\(type)));")
     }
-    for member in ["batch", "test", "info", "raw_tracepoint", "link_create", "link_update",
+    for member in ["batch", "test", "info", "query", "raw_tracepoint", "link_create", "link_update",
                    "link_detach", "enable_stats", "iter_create", "prog_bind_map"] {
       lines.append("  printf(\"sizeof|union bpf_attr|\(member) %lu\\n\", (unsigned long)sizeof(((union bpf_attr *)0)->\(member)));")
     }

@@ -234,20 +234,6 @@ import UAPI
     #expect(after - before < 20, "descriptors before \(before), after \(after)")
   }
 
-  @Test func newMapFDIsAboveTwoWhileStandardInputIsClosed() throws {
-    let saved = fcntl(0, F_DUPFD_CLOEXEC, 10)
-    try #require(saved >= 0)
-    defer {
-      dup2(saved, 0)
-      close(saved)
-    }
-    close(0)
-    let map = try array()
-    let zeroOpen = fcntl(0, F_GETFD) != -1
-    #expect(map.rawValue > 2)
-    #expect(!zeroOpen, "the kernel's fd 0 must have been moved and closed")
-  }
-
   /// A thread without privileges gets EPERM, as a typed error with the hint.
   @Test func unprivilegedThreadGetsEPERMWithHint() throws {
     let outcome = H.onUnprivilegedThread { () -> SyscallError? in

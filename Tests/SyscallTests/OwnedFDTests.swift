@@ -78,25 +78,6 @@ import Testing
     #expect(fd.rawValue == 906)
   }
 
-  /// With standard input closed, a new file lands on 0; adopting moves it
-  /// to 3 or above and closes 0. Standard input is restored afterwards.
-  @Test func adoptMovesDescriptorOffStandardStreams() throws {
-    let saved = fcntl(0, F_DUPFD_CLOEXEC, 10)
-    try #require(saved >= 0)
-    defer {
-      dup2(saved, 0)
-      close(saved)
-    }
-    close(0)
-    let raw = open("/dev/null", O_RDONLY | O_CLOEXEC)
-    let fd = try OwnedFD.adopt(raw)
-    let stillOpenAtZero = isOpen(0)
-    #expect(raw == 0, "the new file should have taken descriptor 0")
-    #expect(fd.rawValue > 2)
-    #expect(fcntl(fd.rawValue, F_GETFD) & FD_CLOEXEC != 0)
-    #expect(!stillOpenAtZero, "descriptor 0 should be closed again after adopt")
-  }
-
   @Test func borrowedDoesNotClose() throws {
     let number: CInt = 907
     let raw = try devNull(at: number)

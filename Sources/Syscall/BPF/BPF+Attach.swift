@@ -112,3 +112,46 @@ extension BPF {
     }
   }
 }
+
+extension BPF {
+  /// What is attached at a hook, as `BPF_PROG_QUERY` reports it.
+  public struct QueryResult: Sendable, Hashable {
+    /// Attach flags of the hook (cgroup: `BPF_F_ALLOW_MULTI`…).
+    public var attachFlags: AttachFlags
+    /// Attached programs, in execution order.
+    public var programIDs: [UInt32]
+    /// For mprog hooks (tcx, netkit, cgroup): the link of each program, 0 if none.
+    public var linkIDs: [UInt32]
+    /// The hook's revision, for `expectedRevision` (mprog hooks; 0 elsewhere).
+    public var revision: UInt64
+  }
+
+  /// Lists the programs attached at `target` for `attachType` (up to `capacity`).
+  ///
+  /// Kernel: `BPF_PROG_QUERY`.
+  public static func query(
+    target: AttachTarget, attachType: AttachType, capacity: Int = 64
+  ) throws(SyscallError) -> QueryResult {
+    typealias L = BPFAttr.Query
+    let command = BPFCommand.programQuery
+    let count = try u32(capacity, "query capacity", command)
+    return try AttrBuffer.with(size: L.layout.size) { (attr) throws(SyscallError) -> QueryResult in
+      var scratch = Scratch()
+      let programs = scratch.allocate(capacity * 4)
+      let links = scratch.allocate(capacity * 4)
+      attr.set(L.targetFD, target.raw)
+      attr.set(L.attachType, attachType.rawValue)
+      attr.set(L.progIDs, scratch.address(programs))
+      attr.set(L.progCount, count)
+      attr.set(L.linkIDs, scratch.address(links))
+      _ = try call(command, attr)
+      let n = min(Int(attr.get(L.progCount)), capacity)
+      func ids(_ buffer: UnsafeMutableRawBufferPointer) -> [UInt32] {
+        (0..<n).map { buffer.load(fromByteOffset: $0 * 4, as: UInt32.self) }
+      }
+      return QueryResult(attachFlags: AttachFlags(rawValue: attr.get(L.attachFlags)),
+                         programIDs: ids(programs), linkIDs: ids(links),
+                         revision: attr.get(L.revision))
+    }
+  }
+}

@@ -14,18 +14,30 @@ public enum BPF {
   /// (a new descriptor, or 0).
   @inlinable
   public static func call(_ command: BPFCommand, _ attr: AttrBuffer) throws(SyscallError) -> CInt {
-    var againLeft = command == .programLoad ? programLoadRetries : 0
+    var attempt = 0
     while true {
       let result = swiftbpf_bpf(command.rawValue, attr.pointer, UInt32(attr.size))
       if result >= 0 { return CInt(truncatingIfNeeded: result) }
       let error = Errno.current
-      if error == .EINTR { continue }
-      if error == .EAGAIN, againLeft > 0 {
-        againLeft -= 1
+      if shouldRetry(command, error, attempt: attempt) {
+        attempt += 1
         continue
       }
       throw .failed(.bpf(command), error)
     }
+  }
+
+  /// Whether a failed call is tried again: always on `EINTR` (a signal
+  /// arrived before the kernel did anything); on `EAGAIN` only for
+  /// `BPF_PROG_LOAD`, whose verifier returns it when interrupted, and only
+  /// `programLoadRetries` times. Never for any other error.
+  ///
+  /// `attempt` counts the retries made so far.
+  @inlinable
+  public static func shouldRetry(_ command: BPFCommand, _ error: Errno, attempt: Int) -> Bool {
+    if error == .EINTR { return true }
+    if error == .EAGAIN, command == .programLoad { return attempt < programLoadRetries }
+    return false
   }
 
   /// Issues a command whose result is a new descriptor, owned by the caller.

@@ -198,6 +198,28 @@ public enum BPFAttr {
       fields: [bpfFD.info, infoLen.info, info.info])
   }
 
+  /// Kernel: `BPF_PROG_QUERY` (the `query` member).
+  public enum Query {
+    static let targetFD = U32(0, "query.target_fd")
+    static let targetIfindex = U32(0, "query.target_ifindex")
+    static let attachType = U32(4, "query.attach_type")
+    static let queryFlags = U32(8, "query.query_flags")
+    static let attachFlags = U32(12, "query.attach_flags")
+    static let progIDs = U64(16, "query.prog_ids")
+    static let progCount = U32(24, "query.prog_cnt")
+    static let count = U32(24, "query.count")
+    static let progAttachFlags = U64(32, "query.prog_attach_flags")
+    static let linkIDs = U64(40, "query.link_ids")
+    static let linkAttachFlags = U64(48, "query.link_attach_flags")
+    static let revision = U64(56, "query.revision")
+
+    public static let layout = KernelLayout(
+      cType: cType, name: "BPF_PROG_QUERY", size: revision.end,
+      fields: [targetFD.info, targetIfindex.info, attachType.info, queryFlags.info,
+               attachFlags.info, progIDs.info, progCount.info, count.info,
+               progAttachFlags.info, linkIDs.info, linkAttachFlags.info, revision.info])
+  }
+
   /// Kernel: `BPF_RAW_TRACEPOINT_OPEN` (the `raw_tracepoint` member).
   public enum RawTracepoint {
     static let name = U64(0, "raw_tracepoint.name")
@@ -336,6 +358,7 @@ public enum BPFAttr {
   public static let allLayouts: [KernelLayout] = [
     MapCreate.layout, MapElement.layout, MapBatch.layout, ProgramLoad.layout,
     ObjectPath.layout, ProgramAttach.layout, TestRun.layout, ObjectID.layout, Info.layout,
+    Query.layout,
     RawTracepoint.layout, BTFLoad.layout, LinkCreate.layout, LinkUpdate.layout,
     LinkDetach.layout, EnableStats.layout, IterCreate.layout, ProgramBindMap.layout,
   ]
