@@ -93,10 +93,12 @@ extension Trait where Self == ConditionTrait {
     let plainSection = try #require(listing.sections.first { $0.name == ".text.plain" })
     try #require(plainSection.lines.count == plain.count)
     var checked = 0
+    var llvmKnows = Set<UInt8>()
     let symbols = SymbolTable([(name: "f", slot: 0)])
     for (insn, line) in zip(plain, plainSection.lines) {
       #expect(line.bytes == insn.encoded(order: order))
       check(insn, slot: line.slot, expected: line.text, symbols: symbols, order: order)
+      if line.text != Disassembler.unknown { llvmKnows.insert(insn.opcode.rawValue) }
       checked += 1
     }
     for (index, insn) in wide.enumerated() {
@@ -104,9 +106,13 @@ extension Trait where Self == ConditionTrait {
       let line = try #require(section.lines.first)
       let label = SymbolTable(section.symbols)
       check(insn, slot: 0, expected: line.text, symbols: label, order: order)
+      if line.text != Disassembler.unknown { llvmKnows.insert(insn.opcode.rawValue) }
       checked += 1
     }
     #expect(checked == candidates.count)
+    // The decoder accepts exactly the opcode bytes llvm prints for some field values.
+    let accepted = Set((0...255).map { UInt8($0) }.filter { Opcode(rawValue: $0).isKnown })
+    #expect(accepted == llvmKnows)
   }
 
   private func check(_ insn: Instruction, slot: Int, expected: String, symbols: SymbolTable, order: ByteOrder) {
