@@ -71,6 +71,35 @@ extension Disassembler {
   }
 }
 
+extension Disassembler {
+  /// A code section to list: its name, instructions and symbols.
+  public struct Section: Sendable {
+    public var name: String
+    public var instructions: InstructionSequence
+    public var symbols: SymbolTable
+    public init(name: String, instructions: InstructionSequence, symbols: SymbolTable) {
+      self.name = name
+      self.instructions = instructions
+      self.symbols = symbols
+    }
+  }
+
+  /// Everything `llvm-objdump -d PATH` prints for a BPF object: the file
+  /// line, then each non-empty code section (in file order) with its
+  /// `Disassembly of section NAME:` line. `path` is printed as given.
+  public static func fileListing(path: String, order: ByteOrder, sections: [Section]) -> String {
+    var output = "\n\(path):\tfile format elf64-bpf\n"
+    for section in sections where !section.instructions.isEmpty {
+      output += "\nDisassembly of section \(section.name):\n"
+      for line in sectionLines(section.instructions, order: order, symbols: section.symbols, sectionName: section.name) {
+        output += line
+        output += "\n"
+      }
+    }
+    return output
+  }
+}
+
 /// The symbols of one code section, for llvm-objdump's jump-target labels
 /// and block headers.
 ///

@@ -39,6 +39,7 @@ extension Trait where Self == ConditionTrait {
     try #require(result.status == 0, "llvm-objdump -d \(object.lastPathComponent) failed")
     let listing = ObjdumpListing(parsing: result.output)
     let order: ByteOrder = try elfByteOrderIsLittle(object) ? .little : .big
+    var sections: [Disassembler.Section] = []
     for section in listing.sections {
       let where_ = "\(object.lastPathComponent) section \(section.name)"
       let skipped = section.skippedZeros
@@ -55,7 +56,11 @@ extension Trait where Self == ConditionTrait {
       let ours = Disassembler.sectionLines(sequence, order: order, symbols: symbols, sectionName: section.name)
       #expect(ours == section.rawLines, "\(where_): listing differs")
       #expect(sequence.encoded(order: order) == section.bytes, "\(where_): bytes do not round-trip")
+      sections.append(Disassembler.Section(name: section.name, instructions: sequence, symbols: symbols))
     }
+    // The whole output, byte for byte.
+    let whole = Disassembler.fileListing(path: object.path, order: order, sections: sections)
+    #expect(whole == result.output)
   }
 
   /// Every opcode byte with many field values, in both byte orders,
