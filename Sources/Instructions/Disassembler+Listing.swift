@@ -15,21 +15,25 @@ import UAPI
 /// A symbol starts a block: an empty line, its byte address in 16 hex digits
 /// and its name in angle brackets.
 extension Disassembler {
-  /// One instruction line: `      19:\t18 01 ... 00\tr1 = 0x0 ll`.
+  /// One instruction line: `      19:\t18 01 ... 00\tr1 = 0x0 ll`; without
+  /// `rawBytes` (llvm-objdump's `--no-show-raw-insn`): `      19:\tr1 = 0x0 ll`.
   public static func line(
-    _ insn: Instruction, at slot: Int, order: ByteOrder, label: (Int) -> String? = { _ in nil }
+    _ insn: Instruction, at slot: Int, order: ByteOrder, rawBytes: Bool = true,
+    label: (Int) -> String? = { _ in nil }
   ) -> String {
     var line = String(slot)
     if line.count < 8 { line = String(repeating: " ", count: 8 - line.count) + line }
     line += ":\t"
-    var first = true
-    for byte in insn.encoded(order: order) {
-      if !first { line += " " }
-      first = false
-      if byte < 0x10 { line += "0" }
-      line += String(byte, radix: 16)
+    if rawBytes {
+      var first = true
+      for byte in insn.encoded(order: order) {
+        if !first { line += " " }
+        first = false
+        if byte < 0x10 { line += "0" }
+        line += String(byte, radix: 16)
+      }
+      line += "\t"
     }
-    line += "\t"
     line += text(insn, at: slot, label: label)
     return line
   }
@@ -51,7 +55,8 @@ extension Disassembler {
   ///     section, and so does this.
   ///   - sectionName: that name.
   public static func sectionLines(
-    _ sequence: InstructionSequence, order: ByteOrder, symbols: SymbolTable, sectionName: String
+    _ sequence: InstructionSequence, order: ByteOrder, symbols: SymbolTable, sectionName: String,
+    rawBytes: Bool = true
   ) -> [String] {
     let table = symbols.withSectionStart(named: sectionName)
     var lines: [String] = []
@@ -65,7 +70,7 @@ extension Disassembler {
         lines.append(symbolHeader(name: table.entries[next].name, slot: table.entries[next].slot))
         next += 1
       }
-      lines.append(line(insn, at: slot, order: order, label: table.label(forSlot:)))
+      lines.append(line(insn, at: slot, order: order, rawBytes: rawBytes, label: table.label(forSlot:)))
     }
     return lines
   }
@@ -87,11 +92,15 @@ extension Disassembler {
   /// Everything `llvm-objdump -d PATH` prints for a BPF object: the file
   /// line, then each non-empty code section (in file order) with its
   /// `Disassembly of section NAME:` line. `path` is printed as given.
-  public static func fileListing(path: String, order: ByteOrder, sections: [Section]) -> String {
+  public static func fileListing(
+    path: String, order: ByteOrder, sections: [Section], rawBytes: Bool = true
+  ) -> String {
     var output = "\n\(path):\tfile format elf64-bpf\n"
     for section in sections where !section.instructions.isEmpty {
       output += "\nDisassembly of section \(section.name):\n"
-      for line in sectionLines(section.instructions, order: order, symbols: section.symbols, sectionName: section.name) {
+      let lines = sectionLines(
+        section.instructions, order: order, symbols: section.symbols, sectionName: section.name, rawBytes: rawBytes)
+      for line in lines {
         output += line
         output += "\n"
       }

@@ -61,6 +61,9 @@ extension Trait where Self == ConditionTrait {
     // The whole output, byte for byte.
     let whole = Disassembler.fileListing(path: object.path, order: order, sections: sections)
     #expect(whole == result.output)
+    // And without the bytes column, as --no-show-raw-insn prints it.
+    let bare = try runTool(objdump, ["-d", "--no-show-raw-insn", object.path])
+    #expect(Disassembler.fileListing(path: object.path, order: order, sections: sections, rawBytes: false) == bare.output)
   }
 
   /// Every opcode byte with many field values, in both byte orders,
