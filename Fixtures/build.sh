@@ -50,6 +50,12 @@ variant_flags() { # variant_flags <object name>: prints the flags of a variant, 
   done
 }
 
+# Host (x86-64 Linux) programs the BPF fixtures attach to, e.g. USDT probes:
+#   Fixtures/src/<name>.c -> Fixtures/obj/<name> (no .o suffix, so the test
+#   helpers that list BPF objects (*.o) skip them).
+HOST_PROGRAMS=(usdt_target)
+HOST_FLAGS=(-O2 -g0 -Wall -Werror -rdynamic -fdebug-compilation-dir=.)
+
 mkdir -p "$OBJ"
 if (($# > 0)); then wanted=("$@"); else wanted=(); fi
 
@@ -67,4 +73,10 @@ for path in "$SRC"/*.bpf.c; do
       build "$name" "$object" ${entry#*:}
     fi
   done
+done
+
+for name in "${HOST_PROGRAMS[@]}"; do
+  if ((${#wanted[@]} > 0)) && [[ ! " ${wanted[*]} " == *" $name "* ]]; then continue; fi
+  echo "  CC  $OBJ/$name (host program)"
+  "$CLANG" "${HOST_FLAGS[@]}" "$SRC/$name.c" -o "$OBJ/$name"
 done
