@@ -1,3 +1,5 @@
+import BTF
+
 /// An undefined symbol the loader must resolve before loading: a Kconfig
 /// value, a kernel variable (ksym) or a kernel function (kfunc).
 ///
@@ -13,9 +15,9 @@ public struct Extern: Sendable, Hashable {
   /// Declared `__weak`: the loader may leave it unresolved (zero / never-taken call).
   public let isWeak: Bool
   /// The BTF type id of its `VAR` or `FUNC` in the object's BTF, when there is one.
-  public let btfTypeID: UInt32?
+  public let btfTypeID: BTF.TypeID?
 
-  public init(name: String, symbolIndex: Int, kind: Kind, isWeak: Bool, btfTypeID: UInt32?) {
+  public init(name: String, symbolIndex: Int, kind: Kind, isWeak: Bool, btfTypeID: BTF.TypeID?) {
     self.name = name
     self.symbolIndex = symbolIndex
     self.kind = kind

@@ -1,3 +1,4 @@
+import BTF
 import UAPI
 
 /// A map the object defines: a BTF-defined map in `.maps` or a legacy
@@ -27,9 +28,9 @@ public struct MapDefinition: Sendable, Hashable {
   /// `value_size`, or the BTF size of `value`.
   public var valueSize: UInt32
   /// The BTF type of `key`, when given with `__type(key, ...)`.
-  public var keyTypeID: UInt32?
+  public var keyTypeID: BTF.TypeID?
   /// The BTF type of `value`, when given with `__type(value, ...)`.
-  public var valueTypeID: UInt32?
+  public var valueTypeID: BTF.TypeID?
   /// `max_entries`.
   public var maxEntries: UInt32
   /// `map_flags` (`BPF_F_NO_PREALLOC`, `BPF_F_RDONLY_PROG`...).
@@ -49,7 +50,7 @@ public struct MapDefinition: Sendable, Hashable {
   public init(
     name: String, origin: Origin, sectionName: String, sectionIndex: Int, offset: UInt64,
     symbolIndex: Int, type: MapType, keySize: UInt32 = 0, valueSize: UInt32 = 0,
-    keyTypeID: UInt32? = nil, valueTypeID: UInt32? = nil, maxEntries: UInt32 = 0,
+    keyTypeID: BTF.TypeID? = nil, valueTypeID: BTF.TypeID? = nil, maxEntries: UInt32 = 0,
     flags: UInt32 = 0, numaNode: UInt32 = 0, mapExtra: UInt64 = 0, pinning: Pinning = .none,
     innerMaps: [MapDefinition] = [], initialValues: [InitialValue] = []
   ) {

@@ -1,3 +1,5 @@
+import BTF
+import Instructions
 import UAPI
 
 /// Turns the sections, symbols and relocation tables libelf yielded into the
@@ -59,11 +61,13 @@ struct ObjectBuilder {
     built.btf = section(named: ".BTF")?.data
     built.btfExt = section(named: ".BTF.ext")?.data
     try indexFunctions()
-    (built.programs, built.subprograms) = functionsAsPrograms()
+    (built.programs, built.subprograms) = try functionsAsPrograms()
     built.dataSections = try dataSections()
     built.relocations = try classifyRelocations(dataSections: built.dataSections)
-    built.maps = try legacyMaps() + btfMaps(btf: built.btf)
-    built.externs = externs(relocations: built.relocations)
+    let btf = built.btf.map { bytes in Result { () throws(BTFError) in try BTF(bytes: bytes) } }
+    built.maps = try legacyMaps() + btfMaps(btf: btf)
+    built.externs = externs(relocations: built.relocations, btf: try? btf?.get())
+    built.dataSections += externSections(built.externs, btf: try? btf?.get())
     return built
   }
 
@@ -139,10 +143,11 @@ struct ObjectBuilder {
   }
 
   /// Programs (outside `.text`) and subprograms (in `.text`), in section
-  /// order, then by offset.
-  func functionsAsPrograms() -> ([Program], [Subprogram]) {
+  /// order, then by offset, with their instructions decoded.
+  func functionsAsPrograms() throws(ELFError) -> ([Program], [Subprogram]) {
     var programs: [Program] = []
     var subprograms: [Subprogram] = []
+    var definitions: [String: Result<ProgramSection, UnknownSectionName>] = [:]
     for index in functions.keys.sorted() {
       let section = sections[index]
       let code = section.data ?? []
@@ -151,18 +156,32 @@ struct ObjectBuilder {
         // indexFunctions checked offset + size <= section size.
         let start = Int(span.offset)
         let bytes = Array(code[start..<(start + Int(span.size))])
+        let instructions: InstructionSequence
+        do {
+          instructions = try InstructionSequence(decoding: bytes, order: order)
+        } catch {
+          throw .badFunction(file: file, section: section.name, function: span.name, reason: "cannot decode its code: \(error)")
+        }
         if section.name == Self.textSection {
           subprograms.append(
             Subprogram(
               name: span.name, sectionName: section.name, sectionIndex: index, offset: span.offset,
               size: span.size, binding: symbol.binding, visibility: symbol.visibility,
-              symbolIndex: span.symbolIndex, code: bytes))
+              symbolIndex: span.symbolIndex, code: bytes, instructions: instructions))
         } else {
+          let definition: Result<ProgramSection, UnknownSectionName>
+          if let known = definitions[section.name] {
+            definition = known
+          } else {
+            definition = Result { () throws(UnknownSectionName) in try ProgramSection.parse(section.name) }
+            definitions[section.name] = definition
+          }
           programs.append(
             Program(
               name: span.name, sectionName: section.name, sectionIndex: index, offset: span.offset,
               size: span.size, binding: symbol.binding, visibility: symbol.visibility,
-              symbolIndex: span.symbolIndex, code: bytes))
+              symbolIndex: span.symbolIndex, code: bytes, instructions: instructions,
+              definition: definition))
         }
       }
     }

@@ -1,3 +1,4 @@
+import Instructions
 import UAPI
 
 /// A BPF program: a function symbol (`STT_FUNC`, global or `static`) in an
@@ -21,10 +22,17 @@ public struct Program: Sendable {
   public let symbolIndex: Int
   /// The raw instruction bytes, in the object's byte order.
   public let code: [UInt8]
+  /// The decoded instructions (`ld_imm64` as one), with slot positions.
+  public let instructions: InstructionSequence
+  /// The SEC() table's reading of `sectionName`: program type, expected
+  /// attach type, attach target, sleepable, autoload (`?` prefix). An unknown
+  /// name is not an error at open: the type may be set explicitly before load.
+  public let definition: Result<ProgramSection, UnknownSectionName>
 
   public init(
     name: String, sectionName: String, sectionIndex: Int, offset: UInt64, size: UInt64,
-    binding: Symbol.Binding, visibility: Symbol.Visibility, symbolIndex: Int, code: [UInt8]
+    binding: Symbol.Binding, visibility: Symbol.Visibility, symbolIndex: Int, code: [UInt8],
+    instructions: InstructionSequence, definition: Result<ProgramSection, UnknownSectionName>
   ) {
     self.name = name
     self.sectionName = sectionName
@@ -35,6 +43,8 @@ public struct Program: Sendable {
     self.visibility = visibility
     self.symbolIndex = symbolIndex
     self.code = code
+    self.instructions = instructions
+    self.definition = definition
   }
 
   /// The instruction slot of the first instruction in the section.

@@ -1,3 +1,4 @@
+import Instructions
 import UAPI
 
 /// A function in `.text`: code that programs call (`call` with
@@ -21,10 +22,13 @@ public struct Subprogram: Sendable {
   public let symbolIndex: Int
   /// The raw instruction bytes, in the object's byte order.
   public let code: [UInt8]
+  /// The decoded instructions (`ld_imm64` as one), with slot positions.
+  public let instructions: InstructionSequence
 
   public init(
     name: String, sectionName: String, sectionIndex: Int, offset: UInt64, size: UInt64,
-    binding: Symbol.Binding, visibility: Symbol.Visibility, symbolIndex: Int, code: [UInt8]
+    binding: Symbol.Binding, visibility: Symbol.Visibility, symbolIndex: Int, code: [UInt8],
+    instructions: InstructionSequence
   ) {
     self.name = name
     self.sectionName = sectionName
@@ -35,6 +39,7 @@ public struct Subprogram: Sendable {
     self.visibility = visibility
     self.symbolIndex = symbolIndex
     self.code = code
+    self.instructions = instructions
   }
 
   /// The instruction slot of the first instruction in the section.
