@@ -6,7 +6,9 @@ import Synchronization
 /// object. Nothing links it — the package stays free of libbpf; tests that
 /// use it skip when it is missing, and fail then under CI /
 /// SWIFTBPF_REQUIRE_KERNEL=1 (`.ci/run` installs libbpf-dev).
-public final class SystemLibbpf: Sendable {
+// @unchecked Sendable: every stored property is immutable; `handle` is only
+// passed to dlsym, which is thread-safe, and is never closed.
+public final class SystemLibbpf: @unchecked Sendable {
   public static let shared: SystemLibbpf? = SystemLibbpf()
 
   typealias TypeByName = @convention(c) (
