@@ -80,3 +80,13 @@ for name in "${HOST_PROGRAMS[@]}"; do
   echo "  CC  $OBJ/$name (host program)"
   "$CLANG" "${HOST_FLAGS[@]}" "$SRC/$name.c" -o "$OBJ/$name"
 done
+
+# Split BTF: a generator linked with libbpf (-lbpf, libbpf-dev) writes a base
+# BTF and a split BTF on top of it; the generator itself is not kept.
+if ((${#wanted[@]} == 0)) || [[ " ${wanted[*]} " == *" split_btf "* ]]; then
+  echo "  GEN $OBJ/split_base.btf $OBJ/split.btf"
+  generator=$(mktemp)
+  trap 'rm -f "$generator"' EXIT
+  "$CLANG" "${HOST_FLAGS[@]}" "$SRC/split_btf.c" -o "$generator" -lbpf
+  "$generator" "$OBJ/split_base.btf" "$OBJ/split.btf"
+fi
