@@ -28,7 +28,8 @@ COMMON_FLAGS=(
 )
 
 # Objects built with something other than the default (-target bpf, cpu v3):
-#   name=extra flags        (name without .bpf.c; several lines may name one source)
+#   "<object name>:<target flags>"; an object name <source>.<suffix> is an
+#   extra variant of <source>.bpf.c, a bare <source> replaces its default flags
 VARIANTS=(
   "cpuv4:-target bpf -mcpu=v4"
   "programs.bpfeb:-target bpfeb"
