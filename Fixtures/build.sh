@@ -28,7 +28,8 @@ COMMON_FLAGS=(
 )
 
 # Objects built with something other than the default (-target bpf, cpu v3):
-#   name=extra flags        (name without .bpf.c; several lines may name one source)
+#   "<object name>:<target flags>"; an object name <source>.<suffix> is an
+#   extra variant of <source>.bpf.c, a bare <source> replaces its default flags
 VARIANTS=(
   "cpuv4:-target bpf -mcpu=v4"
   "programs.bpfeb:-target bpfeb"
@@ -80,3 +81,13 @@ for name in "${HOST_PROGRAMS[@]}"; do
   echo "  CC  $OBJ/$name (host program)"
   "$CLANG" "${HOST_FLAGS[@]}" "$SRC/$name.c" -o "$OBJ/$name"
 done
+
+# Split BTF: a generator linked with libbpf (-lbpf, libbpf-dev) writes a base
+# BTF and a split BTF on top of it; the generator itself is not kept.
+if ((${#wanted[@]} == 0)) || [[ " ${wanted[*]} " == *" split_btf "* ]]; then
+  echo "  GEN $OBJ/split_base.btf $OBJ/split.btf"
+  generator=$(mktemp)
+  trap 'rm -f "$generator"' EXIT
+  "$CLANG" "${HOST_FLAGS[@]}" "$SRC/split_btf.c" -o "$generator" -lbpf
+  "$generator" "$OBJ/split_base.btf" "$OBJ/split.btf"
+fi
