@@ -18,6 +18,25 @@ struct InspectReport: Encodable {
     var sleepable: Bool
     /// Why the section name is not understood (only when `type` is nil).
     var sectionError: String?
+
+    enum CodingKeys: String, CodingKey {
+      case name, section, type, attachType, attachTarget, instructions, autoload, sleepable, sectionError
+    }
+
+    // Written out so that absent values are `null`, not missing keys: the
+    // contract's shape does not depend on the object.
+    func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(name, forKey: .name)
+      try container.encode(section, forKey: .section)
+      try container.encode(type, forKey: .type)
+      try container.encode(attachType, forKey: .attachType)
+      try container.encode(attachTarget, forKey: .attachTarget)
+      try container.encode(instructions, forKey: .instructions)
+      try container.encode(autoload, forKey: .autoload)
+      try container.encode(sleepable, forKey: .sleepable)
+      try container.encodeIfPresent(sectionError, forKey: .sectionError)
+    }
   }
 
   struct MapEntry: Encodable {
@@ -44,6 +63,20 @@ struct InspectReport: Encodable {
 
   var license: String?
   var byteOrder: String
+
+  enum CodingKeys: String, CodingKey {
+    case license, byteOrder, programs, maps, dataSections, externs
+  }
+
+  func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(license, forKey: .license)
+    try container.encode(byteOrder, forKey: .byteOrder)
+    try container.encode(programs, forKey: .programs)
+    try container.encode(maps, forKey: .maps)
+    try container.encode(dataSections, forKey: .dataSections)
+    try container.encode(externs, forKey: .externs)
+  }
   var programs: [ProgramEntry]
   var maps: [MapEntry]
   var dataSections: [DataSectionEntry]
