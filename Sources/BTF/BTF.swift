@@ -1,1 +1,0 @@
-// The BTF module. See DESIGN.md for what belongs here.

@@ -1,0 +1,111 @@
+import UAPI
+
+/// BPF Type Format: a parsed `.BTF` blob (a BPF object's types, the kernel's
+/// `/sys/kernel/btf/vmlinux`, or a module's split BTF on top of it).
+///
+/// Parsing builds only an index of record offsets and validates every record
+/// (sizes, string offsets, type ids, loops); types are decoded on demand as
+/// `Descriptor`s with `btf[id]`, trailers are read through views
+/// (`members(of:)`, ...). The bytes are never copied: a `BTF` holds the caller's
+/// array or a read-only mapping of the file, shared by all copies.
+public struct BTF: Sendable {
+  let storage: Storage
+  /// Byte order of the blob, found from the magic.
+  public let byteOrder: ByteOrder
+  let layout: Layout
+  /// `offsets[i]` = start of the record of type id `firstLocalID + i`, from the
+  /// start of the blob.
+  let offsets: [UInt32]
+  let baseBox: BaseBox?
+  /// The first id this blob defines: 1, or the base's `typeCount` for split BTF.
+  public let firstLocalID: TypeID
+  /// Offset of this blob's strings in the global string offset space: 0, or
+  /// the base's string table length for split BTF.
+  let stringBase: UInt32
+  let caches: Caches
+
+  /// Where the header says things are, in absolute blob offsets.
+  struct Layout: Sendable {
+    var version: UInt8
+    var flags: UInt8
+    var headerLength: Int
+    var typeStart: Int
+    var typeLength: Int
+    var stringStart: Int
+    var stringLength: Int
+  }
+
+  final class BaseBox: Sendable {
+    let btf: BTF
+    init(_ btf: BTF) { self.btf = btf }
+  }
+
+  /// Parses a blob held in an array (not copied).
+  ///
+  /// - Parameter base: the BTF this one extends (split BTF: a module on top of
+  ///   vmlinux). Ids and string offsets continue after the base's.
+  public init(bytes: [UInt8], base: BTF? = nil) throws(BTFError) {
+    try self.init(storage: Storage(array: bytes), base: base)
+  }
+
+  /// Maps (or reads) a raw BTF file, e.g. `/sys/kernel/btf/vmlinux`.
+  public init(contentsOf path: String, base: BTF? = nil) throws(BTFError) {
+    try self.init(storage: Storage.open(path: path), base: base)
+  }
+
+  init(storage: Storage, base: BTF?) throws(BTFError) {
+    let (order, layout) = try storage.withSpan { (span) throws(BTFError) in
+      try BTF.parseHeader(span, hasBase: base != nil)
+    }
+    let first = base.map { UInt32($0.typeCount) } ?? 1
+    let offsets = try storage.withSpan { (span) throws(BTFError) in
+      try BTF.indexTypes(span, order, layout, firstID: first)
+    }
+    self.storage = storage
+    self.byteOrder = order
+    self.layout = layout
+    self.offsets = offsets
+    self.baseBox = base.map(BaseBox.init)
+    self.firstLocalID = TypeID(first)
+    self.stringBase = base.map { $0.totalStringLength } ?? 0
+    self.caches = Caches()
+    try validate()
+  }
+
+  /// The BTF this one extends, for split BTF.
+  public var base: BTF? { baseBox?.btf }
+
+  /// Number of type ids, counting `void` (id 0) and the base's types: valid
+  /// ids are `0 ..< typeCount`.
+  public var typeCount: Int { Int(firstLocalID.rawValue) + offsets.count }
+
+  /// The ids this blob defines (excluding the base's and `void`).
+  public var localTypeIDs: Range<UInt32> {
+    firstLocalID.rawValue ..< firstLocalID.rawValue + UInt32(offsets.count)
+  }
+
+  /// All type ids including the base's, without `void`.
+  public var allTypeIDs: Range<UInt32> { 1 ..< UInt32(typeCount) }
+
+  /// Header version (always 1) and flags (always 0 today).
+  public var version: UInt8 { layout.version }
+  public var flags: UInt8 { layout.flags }
+
+  /// String table length of this blob plus its bases.
+  var totalStringLength: UInt32 { stringBase + UInt32(layout.stringLength) }
+
+  /// Size of the blob in bytes.
+  public var byteCount: Int { storage.count }
+
+  /// The raw bytes of this blob (a copy).
+  public var bytes: [UInt8] { storage.copyBytes(0 ..< storage.count) }
+
+  /// Where type `id`'s record starts in this blob, or nil for void/base ids.
+  func recordOffset(_ id: TypeID) -> Int? {
+    let raw = id.rawValue
+    guard raw >= firstLocalID.rawValue else { return nil }
+    let index = Int(raw - firstLocalID.rawValue)
+    guard index < offsets.count else { return nil }
+    return Int(offsets[index])
+  }
+}
