@@ -89,3 +89,14 @@ import Testing
     close(number)
   }
 }
+
+extension OwnedFDTests {
+  @Test func adoptRefusesNegativeNumbers() {
+    do {
+      _ = try OwnedFD.adopt(-1)
+      Issue.record("adopted -1")
+    } catch {
+      #expect(error.errno == nil)
+    }
+  }
+}

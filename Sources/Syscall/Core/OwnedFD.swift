@@ -21,6 +21,9 @@ public struct OwnedFD: ~Copyable, Sendable {
   ///
   /// On failure the descriptor is closed and the error thrown.
   public static func adopt(_ rawValue: CInt) throws(SyscallError) -> OwnedFD {
+    guard rawValue >= 0 else {
+      throw .invalidArgument(.system("adopt"), reason: "\(rawValue) is not a file descriptor")
+    }
     if rawValue > 2 { return OwnedFD(unchecked: rawValue) }
     let moved = fcntl(rawValue, F_DUPFD_CLOEXEC, 3)
     if moved == -1 {

@@ -19,7 +19,14 @@ public struct AttrBuffer {
   ) throws(E) -> R {
     try withUnsafeTemporaryAllocation(byteCount: max(size, 8), alignment: 8) {
       (raw: UnsafeMutableRawBufferPointer) throws(E) -> R in
-      guard let base = raw.baseAddress else { preconditionFailure("temporary allocation without address") }
+      guard let base = raw.baseAddress else {
+        // A non-empty temporary allocation always has an address; should that
+        // ever change, use the heap rather than trap.
+        let heap = UnsafeMutableRawPointer.allocate(byteCount: max(size, 8), alignment: 8)
+        defer { heap.deallocate() }
+        heap.initializeMemory(as: UInt8.self, repeating: 0, count: max(size, 8))
+        return try body(AttrBuffer(base: heap, size: size))
+      }
       base.initializeMemory(as: UInt8.self, repeating: 0, count: raw.count)
       return try body(AttrBuffer(base: base, size: size))
     }
