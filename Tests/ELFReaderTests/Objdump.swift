@@ -140,3 +140,45 @@ enum Objdump {
       .map { String($0.dropFirst("architecture: ".count)) }
   }
 }
+
+extension Objdump {
+  /// One instruction line of `-d --no-show-raw-insn`: its section, slot and text.
+  struct InstructionLine {
+    var section: String
+    var slot: Int
+    var text: String
+
+    /// The immediate of `rN = 0x.. ll` or `call 0x..`/`call -0x..`, as printed.
+    var immediate: Int64? {
+      let token: Substring
+      if text.hasSuffix(" ll"), let equals = text.range(of: " = ") {
+        token = text[equals.upperBound...].dropLast(3)
+      } else if text.hasPrefix("call ") {
+        token = text.dropFirst(5)
+      } else {
+        return nil
+      }
+      let negative = token.hasPrefix("-")
+      let digits = token.drop { $0 == "-" }
+      guard digits.hasPrefix("0x"), let magnitude = UInt64(digits.dropFirst(2), radix: 16) else { return nil }
+      return negative ? -Int64(bitPattern: magnitude) : Int64(bitPattern: magnitude)
+    }
+  }
+
+  static func disassembly(_ file: String) throws -> [InstructionLine] {
+    let text = try run(["-d", "--no-show-raw-insn", file])
+    var result: [InstructionLine] = []
+    var section = ""
+    for line in text.split(separator: "\n") {
+      if line.hasPrefix("Disassembly of section ") {
+        section = String(line.dropFirst("Disassembly of section ".count).dropLast())
+        continue
+      }
+      guard let colon = line.firstIndex(of: ":"), let tab = line.firstIndex(of: "\t"), colon < tab,
+        let slot = Int(line[..<colon].trimmingCharacters(in: .whitespaces))
+      else { continue }
+      result.append(InstructionLine(section: section, slot: slot, text: String(line[line.index(after: tab)...])))
+    }
+    return result
+  }
+}
