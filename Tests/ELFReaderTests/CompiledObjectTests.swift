@@ -14,8 +14,13 @@ import UAPI
   static var shouldRun: Bool { clang != nil || TestEnvironment.mustNotSkip }
 
   /// Compiles `source` (with `<linux/bpf.h>`, `<bpf/bpf_helpers.h>`) for
-  /// `target` into a temporary file and returns its path and bytes.
+  /// `target` into a temporary file and returns its bytes (and its path,
+  /// valid while `body` runs).
   static func compile(_ source: String, target: String = "bpf", debug: Bool = true) throws -> (path: String, bytes: [UInt8]) {
+    try compile(source, target: target, debug: debug) { $0 }
+  }
+
+  static func compile<T>(_ source: String, target: String = "bpf", debug: Bool = true, _ body: ((path: String, bytes: [UInt8])) throws -> T) throws -> T {
     let clang = try #require(clang)
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftbpf-elf-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -27,7 +32,7 @@ import UAPI
     if debug { arguments.insert("-g", at: 0) }
     let (_, status) = try runTool(clang, arguments)
     try #require(status == 0, "clang failed on:\n\(source)")
-    return (output.path, Array(try Data(contentsOf: output)))
+    return try body((output.path, Array(try Data(contentsOf: output))))
   }
 
   static let arenaSource = """
@@ -134,11 +139,11 @@ import UAPI
   /// ld_imm64 immediate; llvm-objdump shows it.
   @Test(.enabled(if: shouldRun && Objdump.shouldRun, "needs clang and llvm-objdump"), arguments: ["bpfel", "bpfeb"])
   func resolvesStaticDataThroughSectionSymbol(_ target: String) throws {
-    let (path, bytes) = try Self.compile("""
+    try Self.compile("""
       static volatile int first = 1;
       static volatile int second = 2;
       SEC("syscall") int p(void *ctx) { return first + second; }
-      """, target: target)
+      """, target: target) { (path, bytes) in
     let object = try ObjectFile(bytes: bytes, name: "static.bpf.o")
     let symbols = try Objdump.symbols(path).filter { $0.section == ".data" && $0.typeFlag == "O" }
     let relocations = try Objdump.relocations(path).filter { $0.section == "syscall" }
@@ -151,6 +156,7 @@ import UAPI
     #expect(Set(data.map(\.0)) == Set(symbols.map(\.value)))
     for (offset, variable) in data {
       #expect(variable == symbols.first { $0.value == offset }?.name)
+    }
     }
   }
 }
