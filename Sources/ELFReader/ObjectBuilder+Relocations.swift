@@ -77,7 +77,7 @@ extension ObjectBuilder {
       throw .badRelocation(file: file, section: section.name, offset: entry.offset, reason: "the offset is not the start of an instruction inside the \(section.size)-byte section")
     }
     let start = Int(entry.offset)
-    guard let insn = code.span.withUnsafeBytes({ InstructionFields($0.bytes, at: start, order) }) else {
+    guard let insn = InstructionFields(code.span.bytes, at: start, order) else {
       throw .badRelocation(file: file, section: section.name, offset: entry.offset, reason: "the instruction lies outside the section")
     }
     let isCall = insn.opcode == InstructionFields.call

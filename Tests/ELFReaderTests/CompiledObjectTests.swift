@@ -144,19 +144,19 @@ import UAPI
       static volatile int second = 2;
       SEC("syscall") int p(void *ctx) { return first + second; }
       """, target: target) { (path, bytes) in
-    let object = try ObjectFile(bytes: bytes, name: "static.bpf.o")
-    let symbols = try Objdump.symbols(path).filter { $0.section == ".data" && $0.typeFlag == "O" }
-    let relocations = try Objdump.relocations(path).filter { $0.section == "syscall" }
-    // clang relocates static variables against the section symbol.
-    #expect(relocations.map(\.symbol) == [".data", ".data"])
-    let data = object.relocations.compactMap { r -> (UInt64, String?)? in
-      if case .globalData(".data", _, let offset, let variable) = r.target { return (offset, variable) } else { return nil }
-    }
-    #expect(data.count == 2)
-    #expect(Set(data.map(\.0)) == Set(symbols.map(\.value)))
-    for (offset, variable) in data {
-      #expect(variable == symbols.first { $0.value == offset }?.name)
-    }
+      let object = try ObjectFile(bytes: bytes, name: "static.bpf.o")
+      let symbols = try Objdump.symbols(path).filter { $0.section == ".data" && $0.typeFlag == "O" }
+      let relocations = try Objdump.relocations(path).filter { $0.section == "syscall" }
+      // clang relocates static variables against the section symbol.
+      #expect(relocations.map(\.symbol) == [".data", ".data"])
+      let data = object.relocations.compactMap { r -> (UInt64, String?)? in
+        if case .globalData(".data", _, let offset, let variable) = r.target { return (offset, variable) } else { return nil }
+      }
+      #expect(data.count == 2)
+      #expect(Set(data.map(\.0)) == Set(symbols.map(\.value)))
+      for (offset, variable) in data {
+        #expect(variable == symbols.first { $0.value == offset }?.name)
+      }
     }
   }
 }
