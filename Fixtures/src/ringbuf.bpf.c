@@ -6,7 +6,9 @@
  *   exec_events  RINGBUF       max_entries 262144
  *   user_events  USER_RINGBUF  max_entries 65536
  *   .bss         requested (u32), next_seq (u64), produced (u64),
- *                failed_reserves (u64), drained (u64), drained_sum (u64)
+ *                failed_reserves (u64), drained (u64), drained_sum (u64);
+ *                clang chooses their order: read offsets from the BTF
+ *                DATASEC .bss
  *
  * EXPECT record layouts (little-endian on x86):
  *   struct seq_event  (16 bytes): u64 seq @0, u32 cpu @8, u32 magic @12 =

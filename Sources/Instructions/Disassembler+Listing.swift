@@ -15,21 +15,25 @@ import UAPI
 /// A symbol starts a block: an empty line, its byte address in 16 hex digits
 /// and its name in angle brackets.
 extension Disassembler {
-  /// One instruction line: `      19:\t18 01 ... 00\tr1 = 0x0 ll`.
+  /// One instruction line: `      19:\t18 01 ... 00\tr1 = 0x0 ll`; without
+  /// `rawBytes` (llvm-objdump's `--no-show-raw-insn`): `      19:\tr1 = 0x0 ll`.
   public static func line(
-    _ insn: Instruction, at slot: Int, order: ByteOrder, label: (Int) -> String? = { _ in nil }
+    _ insn: Instruction, at slot: Int, order: ByteOrder, rawBytes: Bool = true,
+    label: (Int) -> String? = { _ in nil }
   ) -> String {
     var line = String(slot)
     if line.count < 8 { line = String(repeating: " ", count: 8 - line.count) + line }
     line += ":\t"
-    var first = true
-    for byte in insn.encoded(order: order) {
-      if !first { line += " " }
-      first = false
-      if byte < 0x10 { line += "0" }
-      line += String(byte, radix: 16)
+    if rawBytes {
+      var first = true
+      for byte in insn.encoded(order: order) {
+        if !first { line += " " }
+        first = false
+        if byte < 0x10 { line += "0" }
+        line += String(byte, radix: 16)
+      }
+      line += "\t"
     }
-    line += "\t"
     line += text(insn, at: slot, label: label)
     return line
   }
@@ -51,7 +55,8 @@ extension Disassembler {
   ///     section, and so does this.
   ///   - sectionName: that name.
   public static func sectionLines(
-    _ sequence: InstructionSequence, order: ByteOrder, symbols: SymbolTable, sectionName: String
+    _ sequence: InstructionSequence, order: ByteOrder, symbols: SymbolTable, sectionName: String,
+    rawBytes: Bool = true
   ) -> [String] {
     let table = symbols.withSectionStart(named: sectionName)
     var lines: [String] = []
@@ -65,81 +70,41 @@ extension Disassembler {
         lines.append(symbolHeader(name: table.entries[next].name, slot: table.entries[next].slot))
         next += 1
       }
-      lines.append(line(insn, at: slot, order: order, label: table.label(forSlot:)))
+      lines.append(line(insn, at: slot, order: order, rawBytes: rawBytes, label: table.label(forSlot:)))
     }
     return lines
   }
 }
 
-/// The symbols of one code section, for llvm-objdump's jump-target labels
-/// and block headers.
-///
-/// llvm-objdump labels a jump target with the nearest symbol at or before
-/// the target's byte address (`prog+0x80`, or `LBB0_3` when that local
-/// label exists), comparing addresses as unsigned 64-bit numbers, so a jump
-/// before the section start names the last symbol with a huge offset. Of
-/// several symbols at one address, it shows the last one.
-///
-/// Pass function and label symbols (not section or file symbols) in symbol
-/// table order.
-public struct SymbolTable: Sendable, Hashable {
-  /// The symbols kept, one per slot, sorted by slot.
-  public var entries: [Entry] { storage }
-  private var storage: [Entry]
-
-  /// A symbol: its name and the slot index it starts at.
-  public struct Entry: Hashable, Sendable {
+extension Disassembler {
+  /// A code section to list: its name, instructions and symbols.
+  public struct Section: Sendable {
     public var name: String
-    public var slot: Int
-    public init(name: String, slot: Int) {
+    public var instructions: InstructionSequence
+    public var symbols: SymbolTable
+    public init(name: String, instructions: InstructionSequence, symbols: SymbolTable) {
       self.name = name
-      self.slot = slot
+      self.instructions = instructions
+      self.symbols = symbols
     }
   }
 
-  public init(_ symbols: [(name: String, slot: Int)]) {
-    var sorted = symbols.enumerated().map { (order: $0.offset, name: $0.element.name, slot: $0.element.slot) }
-    sorted.sort { ($0.slot, $0.order) < ($1.slot, $1.order) }
-    var kept: [Entry] = []
-    kept.reserveCapacity(sorted.count)
-    for symbol in sorted {
-      if let last = kept.last, last.slot == symbol.slot {
-        kept[kept.count - 1].name = symbol.name  // the last at one address wins
-      } else {
-        kept.append(Entry(name: symbol.name, slot: symbol.slot))
+  /// Everything `llvm-objdump -d PATH` prints for a BPF object: the file
+  /// line, then each non-empty code section (in file order) with its
+  /// `Disassembly of section NAME:` line. `path` is printed as given.
+  public static func fileListing(
+    path: String, order: ByteOrder, sections: [Section], rawBytes: Bool = true
+  ) -> String {
+    var output = "\n\(path):\tfile format elf64-bpf\n"
+    for section in sections where !section.instructions.isEmpty {
+      output += "\nDisassembly of section \(section.name):\n"
+      let lines = sectionLines(
+        section.instructions, order: order, symbols: section.symbols, sectionName: section.name, rawBytes: rawBytes)
+      for line in lines {
+        output += line
+        output += "\n"
       }
     }
-    storage = kept
-  }
-
-  public var count: Int { storage.count }
-
-  /// The same table with `name` at slot 0 when no symbol is there, as
-  /// llvm-objdump names code before the first symbol after its section.
-  public func withSectionStart(named name: String) -> SymbolTable {
-    if let first = storage.first, first.slot == 0 { return self }
-    var copy = self
-    copy.storage.insert(Entry(name: name, slot: 0), at: 0)
-    return copy
-  }
-
-  /// The label llvm-objdump prints for a jump to `slot` (without angle
-  /// brackets): `name` or `name+0xoffset` (byte offset), nil when no
-  /// symbol is at or before it.
-  public func label(forSlot slot: Int) -> String? {
-    let address = UInt64(bitPattern: Int64(slot) &* 8)
-    // Last entry whose unsigned address is <= target. Entries are sorted by
-    // signed slot; negative slots (none in practice) would sort first, so
-    // compare unsigned over a binary search of the non-negative prefix.
-    var low = 0
-    var high = storage.count
-    while low < high {
-      let mid = (low + high) / 2
-      if UInt64(bitPattern: Int64(storage[mid].slot) &* 8) <= address { low = mid + 1 } else { high = mid }
-    }
-    guard low > 0 else { return nil }
-    let symbol = storage[low - 1]
-    let delta = address &- UInt64(bitPattern: Int64(symbol.slot) &* 8)
-    return delta == 0 ? symbol.name : symbol.name + "+0x" + String(delta, radix: 16)
+    return output
   }
 }

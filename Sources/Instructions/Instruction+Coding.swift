@@ -30,6 +30,14 @@ extension Instruction {
     try decode(bytes.span.bytes, order: order)
   }
 
+  /// Decodes a whole code section from memory someone else owns (a libelf
+  /// buffer, a mapped file).
+  public static func decode(
+    _ buffer: UnsafeRawBufferPointer, order: ByteOrder
+  ) throws(InstructionError) -> [Instruction] {
+    try decode(buffer.bytes, order: order)
+  }
+
   /// Decodes the instruction that starts at `slot` (an 8-byte slot index).
   public static func decode(
     _ bytes: RawSpan, atSlot slot: Int, order: ByteOrder

@@ -40,6 +40,11 @@ public struct Instruction: Hashable, Sendable, BitwiseCopyable {
   public var immediate32: Int32 { Int32(truncatingIfNeeded: immediate) }
 }
 
+extension Instruction: CustomStringConvertible {
+  /// The llvm-objdump text (jump offsets relative, no labels).
+  public var description: String { Disassembler.text(self, at: 0) }
+}
+
 extension Instruction {
   /// `ld_imm64`: `dst = value`, with the pseudo source kind that tells the
   /// loader what `value` means (a map fd, a BTF id...).

@@ -39,6 +39,7 @@ extension Trait where Self == ConditionTrait {
     try #require(result.status == 0, "llvm-objdump -d \(object.lastPathComponent) failed")
     let listing = ObjdumpListing(parsing: result.output)
     let order: ByteOrder = try elfByteOrderIsLittle(object) ? .little : .big
+    var sections: [Disassembler.Section] = []
     for section in listing.sections {
       let where_ = "\(object.lastPathComponent) section \(section.name)"
       let skipped = section.skippedZeros
@@ -55,7 +56,14 @@ extension Trait where Self == ConditionTrait {
       let ours = Disassembler.sectionLines(sequence, order: order, symbols: symbols, sectionName: section.name)
       #expect(ours == section.rawLines, "\(where_): listing differs")
       #expect(sequence.encoded(order: order) == section.bytes, "\(where_): bytes do not round-trip")
+      sections.append(Disassembler.Section(name: section.name, instructions: sequence, symbols: symbols))
     }
+    // The whole output, byte for byte.
+    let whole = Disassembler.fileListing(path: object.path, order: order, sections: sections)
+    #expect(whole == result.output)
+    // And without the bytes column, as --no-show-raw-insn prints it.
+    let bare = try runTool(objdump, ["-d", "--no-show-raw-insn", object.path])
+    #expect(Disassembler.fileListing(path: object.path, order: order, sections: sections, rawBytes: false) == bare.output)
   }
 
   /// Every opcode byte with many field values, in both byte orders,
@@ -93,10 +101,12 @@ extension Trait where Self == ConditionTrait {
     let plainSection = try #require(listing.sections.first { $0.name == ".text.plain" })
     try #require(plainSection.lines.count == plain.count)
     var checked = 0
+    var llvmKnows = Set<UInt8>()
     let symbols = SymbolTable([(name: "f", slot: 0)])
     for (insn, line) in zip(plain, plainSection.lines) {
       #expect(line.bytes == insn.encoded(order: order))
       check(insn, slot: line.slot, expected: line.text, symbols: symbols, order: order)
+      if line.text != Disassembler.unknown { llvmKnows.insert(insn.opcode.rawValue) }
       checked += 1
     }
     for (index, insn) in wide.enumerated() {
@@ -104,9 +114,13 @@ extension Trait where Self == ConditionTrait {
       let line = try #require(section.lines.first)
       let label = SymbolTable(section.symbols)
       check(insn, slot: 0, expected: line.text, symbols: label, order: order)
+      if line.text != Disassembler.unknown { llvmKnows.insert(insn.opcode.rawValue) }
       checked += 1
     }
     #expect(checked == candidates.count)
+    // The decoder accepts exactly the opcode bytes llvm prints for some field values.
+    let accepted = Set((0...255).map { UInt8($0) }.filter { Opcode(rawValue: $0).isKnown })
+    #expect(accepted == llvmKnows)
   }
 
   private func check(_ insn: Instruction, slot: Int, expected: String, symbols: SymbolTable, order: ByteOrder) {
