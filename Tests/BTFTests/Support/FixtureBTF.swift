@@ -33,7 +33,7 @@ enum FixtureBTF {
     let file = dir.appendingPathComponent("blob.btf")
     try Data(bytes).write(to: file)
     var arguments = ["btf", "dump", "file", file.path]
-    if let base { arguments += ["base", base] }
+    if let base { arguments = ["--base-btf", base] + arguments }
     let result = try runTool(bpftool, arguments)
     guard result.status == 0 else { return nil }
     return result.output.split(separator: "\n")
