@@ -10,7 +10,11 @@ extension BTF {
 
     @inline(__always)
     mutating func word(_ value: UInt32) {
-      let v = order == .little ? value.littleEndian : value.bigEndian
+      let v: UInt32
+      switch order {
+      case .little: v = value.littleEndian
+      case .big: v = value.bigEndian
+      }
       withUnsafeBytes(of: v) { bytes.append(contentsOf: $0) }
     }
 
