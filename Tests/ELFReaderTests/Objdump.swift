@@ -38,6 +38,9 @@ enum Objdump {
     var section: String
     var size: UInt64
     var name: String
+    /// llvm-objdump prefixes the name with `.hidden `, `.protected ` or
+    /// `.internal ` for non-default visibility.
+    var visibility: String = "default"
     var binding: Character { flags.first ?? " " }
     var isWeak: Bool { flags.dropFirst().first == "w" }
     var typeFlag: Character { flags.last ?? " " }
@@ -87,8 +90,13 @@ enum Objdump {
       let after = rest[rest.index(after: tab)...]
       let sizeText = after.prefix { $0 != " " }
       guard let size = UInt64(sizeText, radix: 16) else { continue }
-      let name = after.dropFirst(sizeText.count + 1)
-      result.append(SymbolLine(value: value, flags: flags, section: section, size: size, name: String(name)))
+      var name = after.dropFirst(sizeText.count + 1)
+      var visibility = "default"
+      for prefix in ["hidden", "protected", "internal"] where name.hasPrefix(".\(prefix) ") {
+        visibility = prefix
+        name = name.dropFirst(prefix.count + 2)
+      }
+      result.append(SymbolLine(value: value, flags: flags, section: section, size: size, name: String(name), visibility: visibility))
     }
     return result
   }
