@@ -65,7 +65,7 @@ struct ObjectBuilder {
     built.dataSections = try dataSections()
     built.relocations = try classifyRelocations(dataSections: built.dataSections)
     let btf = built.btf.map { bytes in Result { () throws(BTFError) in try BTF(bytes: bytes) } }
-    built.maps = try legacyMaps() + btfMaps(btf: btf)
+    built.maps = try legacyMaps() + btfMaps(btf: btf) + structOpsMaps(btf: btf)
     built.externs = externs(relocations: built.relocations, btf: try? btf?.get())
     built.dataSections += externSections(built.externs, btf: try? btf?.get())
     return built

@@ -14,7 +14,7 @@ import UAPI
     let btf = try BpftoolBTF(file: url.path)
     try #require(!btf.types.isEmpty, "could not parse bpftool btf dump")
     guard let datasecID = btf.id(named: ".maps", kind: "DATASEC") else {
-      #expect(object.maps.allSatisfy { $0.origin == .legacy })
+      #expect(object.maps.allSatisfy { $0.origin != .btf })
       return
     }
     let datasec = try #require(btf.types[datasecID])
@@ -160,5 +160,50 @@ import UAPI
     #expect(object.map(named: "outer_array")?.initialValues.map(\.symbolName) == ["inner_a"])
     #expect(object.map(named: "outer_hash")?.initialValues.map(\.index) == [1])
     #expect(object.map(named: "tail_calls")?.initialValues.map(\.symbolName) == ["tail_target"])
+  }
+
+  /// struct_ops maps: one per variable of a `.struct_ops*` DATASEC (bpftool),
+  /// programs from the `.rel.struct_ops*` records (llvm-objdump -r), data
+  /// from the section bytes (llvm-objdump -s).
+  @Test(.enabled(if: BpftoolBTF.shouldRun && Objdump.shouldRun, "needs bpftool and llvm-objdump"))
+  func structOpsMapsMatchBTFAndRelocations() throws {
+    let path = Fixture.object("struct_ops.bpf.o").path
+    let object = try ObjectFile(path: path)
+    let btf = try BpftoolBTF(file: path)
+    let symbols = try Objdump.symbols(path)
+    let records = try Objdump.relocations(path)
+    var seen = 0
+    for (id, datasec) in btf.types where datasec.kind == "DATASEC" && datasec.name.hasPrefix(".struct_ops") {
+      _ = id
+      let bytes = try Objdump.contents(path, section: datasec.name)
+      for entry in datasec.entries {
+        seen += 1
+        let variable = try #require(entry.attributes["type_id"].flatMap { Int($0) }.flatMap { btf.types[$0] })
+        let structID = btf.resolved(try #require(variable.int("type_id")))
+        let layout = try #require(btf.types[structID])
+        let map = try #require(object.map(named: variable.name))
+        let symbol = try #require(symbols.first { $0.name == variable.name && $0.section == datasec.name })
+        #expect(map.origin == .structOps)
+        #expect(map.type == .structOps)
+        #expect(map.maxEntries == 1)
+        #expect(map.keySize == 4)
+        #expect(Int(map.valueSize) == layout.int("size"))
+        #expect(map.valueTypeID?.rawValue == UInt32(structID))
+        // Kernel: BPF_F_LINK (1 << 13) for .struct_ops.link.
+        #expect(map.flags == (datasec.name == ".struct_ops.link" ? 0x2000 : 0))
+        let ops = try #require(map.structOps)
+        #expect(ops.typeName == layout.name)
+        let start = Int(symbol.value)
+        #expect(ops.data == Array(bytes[start..<start + (layout.int("size") ?? 0)]))
+        let expected = records.filter { $0.section == datasec.name && $0.offset >= symbol.value && $0.offset < symbol.value + symbol.size }
+          .map { record -> (String, String) in
+            let member = layout.entries.first { ($0.attributes["bits_offset"].flatMap { Int($0) } ?? -1) / 8 == Int(record.offset - symbol.value) }
+            return (member?.name ?? "?", record.symbol)
+          }
+        #expect(ops.functions.map(\.member) == expected.map(\.0))
+        #expect(ops.functions.map(\.program) == expected.map(\.1))
+      }
+    }
+    #expect(seen == 2)
   }
 }
