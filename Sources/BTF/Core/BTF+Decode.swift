@@ -14,10 +14,7 @@ extension BTF {
       }
       guard let offset = recordOffset(id) else { throw .noSuchType(id.rawValue) }
       let order = byteOrder
-      let stringBase = stringBase
-      return storage.withSpan { span in
-        BTF.decode(span, offset, id, order, stringBase: stringBase)
-      }
+      return storage.withSpan { span in BTF.decode(span, offset, id, order) }
     }
   }
 
@@ -36,7 +33,7 @@ extension BTF {
     }
     guard let offset = recordOffset(id) else { throw .noSuchType(id.rawValue) }
     let order = byteOrder
-    return Name(offset: storage.withSpan { $0.u32Unchecked(offset, order) } &+ stringBase)
+    return Name(offset: storage.withSpan { $0.u32Unchecked(offset, order) })
   }
 
   /// The record's `info` word (0 for void).
@@ -67,10 +64,10 @@ extension BTF {
   }
 
   /// Decodes a validated record (the index guarantees it fits).
-  static func decode(_ span: RawSpan, _ offset: Int, _ id: TypeID, _ order: ByteOrder, stringBase: UInt32)
+  static func decode(_ span: RawSpan, _ offset: Int, _ id: TypeID, _ order: ByteOrder)
     -> Descriptor
   {
-    let name = Name(offset: span.u32Unchecked(offset, order) &+ stringBase)
+    let name = Name(offset: span.u32Unchecked(offset, order))
     let info = span.u32Unchecked(offset + 4, order)
     let field = span.u32Unchecked(offset + 8, order)
     let kind = UInt8(truncatingIfNeeded: (info >> 24) & 0x1F)

@@ -54,8 +54,12 @@ extension BTF {
     let context: DecodeContext
     let decodeElement: @Sendable (RawSpan, Int, DecodeContext) -> Element
 
+    public typealias Indices = Range<Int>
     public var startIndex: Int { 0 }
     public var endIndex: Int { count }
+    public var indices: Range<Int> { 0 ..< count }
+    @inline(__always) public func index(after i: Int) -> Int { i + 1 }
+    @inline(__always) public func index(before i: Int) -> Int { i - 1 }
 
     public subscript(position: Int) -> Element {
       precondition(position >= 0 && position < count, "index out of range")
@@ -66,7 +70,6 @@ extension BTF {
 
   struct DecodeContext: Sendable {
     var order: ByteOrder
-    var stringBase: UInt32
     var flag: Bool
   }
 
@@ -80,7 +83,7 @@ extension BTF {
     try list(id, kinds: [4, 5], expected: "STRUCT or UNION", stride: 12) { span, at, c in
       let raw = span.u32Unchecked(at + 8, c.order)
       return Member(
-        name: Name(offset: span.u32Unchecked(at, c.order) &+ c.stringBase),
+        name: Name(offset: span.u32Unchecked(at, c.order)),
         type: TypeID(span.u32Unchecked(at + 4, c.order)),
         bitOffset: c.flag ? raw & 0xFF_FFFF : raw,
         bitfieldSize: c.flag ? UInt8(truncatingIfNeeded: raw >> 24) : 0)
@@ -93,14 +96,14 @@ extension BTF {
     if kind == .enum64 {
       return try list(id, kinds: [19], expected: "ENUM or ENUM64", stride: 12) { span, at, c in
         let low = UInt64(span.u32Unchecked(at + 4, c.order)), high = UInt64(span.u32Unchecked(at + 8, c.order))
-        return Enumerator(name: Name(offset: span.u32Unchecked(at, c.order) &+ c.stringBase),
+        return Enumerator(name: Name(offset: span.u32Unchecked(at, c.order)),
                           bits: high << 32 | low, isSigned: c.flag)
       }
     }
     return try list(id, kinds: [6], expected: "ENUM or ENUM64", stride: 8) { span, at, c in
       let raw = span.u32Unchecked(at + 4, c.order)
       let bits = c.flag ? UInt64(bitPattern: Int64(Int32(bitPattern: raw))) : UInt64(raw)
-      return Enumerator(name: Name(offset: span.u32Unchecked(at, c.order) &+ c.stringBase),
+      return Enumerator(name: Name(offset: span.u32Unchecked(at, c.order)),
                         bits: bits, isSigned: c.flag)
     }
   }
@@ -110,7 +113,7 @@ extension BTF {
     var target = id
     if try kind(of: id) == .function { target = TypeID(try rawTypeField(id)) }
     return try list(target, kinds: [13], expected: "FUNC_PROTO", stride: 8) { span, at, c in
-      Parameter(name: Name(offset: span.u32Unchecked(at, c.order) &+ c.stringBase),
+      Parameter(name: Name(offset: span.u32Unchecked(at, c.order)),
                 type: TypeID(span.u32Unchecked(at + 4, c.order)))
     }
   }
@@ -140,7 +143,7 @@ extension BTF {
     }
     return RecordList(
       storage: storage, start: offset + BTF.recordHeaderSize, stride: stride, count: Int(info & 0xFFFF),
-      context: DecodeContext(order: byteOrder, stringBase: stringBase, flag: info >> 31 != 0),
+      context: DecodeContext(order: byteOrder, flag: info >> 31 != 0),
       decodeElement: decode)
   }
 }
