@@ -52,6 +52,6 @@ extension BTF {
       }
     }
     let strings = storage.copyBytes(layout.stringStart ..< layout.stringStart + layout.stringLength)
-    return try BTF(bytes: BTF.assemble(types: w.bytes, strings: strings, order: byteOrder), base: base)
+    return try BTF(bytes: BTF.assemble(types: w.bytes, strings: strings, order: byteOrder, flags: flags), base: base)
   }
 }

@@ -151,6 +151,6 @@ extension BTF {
     if needsPlaceholder {
       oneByteInt(try addString("enum64_placeholder"))
     }
-    return try BTF.assemble(types: w.bytes, strings: strings, order: order)
+    return try BTF.assemble(types: w.bytes, strings: strings, order: order, flags: flags)
   }
 }
