@@ -51,5 +51,6 @@ let package = Package(
     .testTarget(name: "ELFReaderTests", dependencies: ["ELFReader", "UAPI", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["swiftbpf", "UAPI", "TestSupport"]),
     .testTarget(name: "SyscallTests", dependencies: ["Syscall", "UAPI", "TestSupport"]),
+    .testTarget(name: "LoaderTests", dependencies: ["Loader", "ELFReader", "BTF", "Relocation", "Syscall", "Instructions", "UAPI", "TestSupport"]),
   ]
 )
