@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Syscall
 
 /// Our offsets against the running kernel's `union bpf_attr`, info structs and

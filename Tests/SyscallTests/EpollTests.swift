@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Testing
+import TestSupport
 @testable import Syscall
 
 /// epoll on a pipe: no privileges needed.

@@ -1,5 +1,6 @@
 import Glibc
 import Testing
+import TestSupport
 @testable import Syscall
 
 /// Descriptor ownership: each fd closed once, moved above 2, close-on-exec.

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Syscall
 
 /// Which failures bpf(2) calls retry: the policy `BPF.call` applies.

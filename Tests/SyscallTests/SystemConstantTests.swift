@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Syscall
 
 /// Constants we compute or write down, against the system C headers
