@@ -89,5 +89,11 @@ extension BTF.Storage {
 }
 
 extension Words {
-  nonisolated(unsafe) static let empty = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 8)
+  /// 64 zero bytes for the (never used) case of an empty buffer without a
+  /// base address. `nonisolated(unsafe)`: written once here, only read.
+  nonisolated(unsafe) static let empty: UnsafeMutableRawPointer = {
+    let memory = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 8)
+    memory.initializeMemory(as: UInt8.self, repeating: 0, count: 64)
+    return memory
+  }()
 }
