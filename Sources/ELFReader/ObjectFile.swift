@@ -34,7 +34,9 @@ public struct ObjectFile: Sendable {
   public let subprograms: [Subprogram]
   /// The classified relocations of every code section, by section index, then offset.
   public let relocations: [Relocation]
-  /// The maps, BTF-defined (`.maps`) and legacy (`maps`), by section, then offset.
+  /// The maps, as libbpf lists them: BTF-defined (`.maps`), legacy (`maps`),
+  /// then struct_ops (`.struct_ops`, `.struct_ops.link`), by section, then
+  /// offset. Global data sections are in `dataSections`, not here.
   public let maps: [MapDefinition]
   /// The undefined symbols the code needs resolved, by symbol index.
   public let externs: [Extern]
