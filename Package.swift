@@ -18,6 +18,9 @@ let package = Package(
       name: "CLibELF", pkgConfig: "libelf",
       providers: [.apt(["libelf-dev"])]),
     .target(name: "CBPFSys"),
+    .systemLibrary(
+      name: "CZlib", pkgConfig: "zlib",
+      providers: [.apt(["zlib1g-dev"])]),
 
     // Pure Swift: kernel UAPI enums, instructions, BTF, CO-RE.
     .target(name: "UAPI"),
@@ -32,7 +35,7 @@ let package = Package(
     .target(name: "Syscall", dependencies: ["CBPFSys", "UAPI"]),
 
     // open -> load -> attach -> teardown.
-    .target(name: "Loader", dependencies: ["ELFReader", "BTF", "Relocation", "Syscall", "Instructions", "UAPI"]),
+    .target(name: "Loader", dependencies: ["ELFReader", "BTF", "Relocation", "Syscall", "Instructions", "UAPI", "CZlib"]),
 
     // What users link.
     .target(name: "SwiftBPF", dependencies: ["Loader", "ELFReader", "BTF", "Relocation", "Syscall", "Instructions", "UAPI"]),
