@@ -50,5 +50,6 @@ let package = Package(
     .testTarget(name: "BTFTests", dependencies: ["BTF", "TestSupport"]),
     .testTarget(name: "ELFReaderTests", dependencies: ["ELFReader", "UAPI", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+    .testTarget(name: "SyscallTests", dependencies: ["Syscall", "UAPI", "TestSupport"]),
   ]
 )
