@@ -50,6 +50,7 @@ let package = Package(
     .testTarget(name: "BTFTests", dependencies: ["BTF", "TestSupport"]),
     .testTarget(name: "ELFReaderTests", dependencies: ["ELFReader", "UAPI", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+    .testTarget(name: "RelocationTests", dependencies: ["Relocation", "BTF", "Instructions", "TestSupport"]),
     .testTarget(name: "SyscallTests", dependencies: ["Syscall", "UAPI", "TestSupport"]),
   ]
 )

@@ -99,7 +99,8 @@ extension CORERelocator {
       r.original = old.value
       r.validate = old.validate
       r.originalSize = old.size
-      guard let target, let new = try Resolution.field(kind, targetSpec, in: target, order: order, site: site) else {
+      // A missing target still answers field_exists (with 0).
+      guard let new = try Resolution.field(kind, targetSpec, in: target ?? local, order: order, site: site) else {
         r.poison = true
         return r
       }
@@ -108,7 +109,8 @@ extension CORERelocator {
       if r.originalSize != r.newSize {
         // Only zero-extending loads keep the value: pointers, unsigned integers.
         let lt = try old.type.map { (t) throws(RelocationError) in try call(site) { () throws(BTFError) in try local[t] } }
-        let tt = try new.type.map { (t) throws(RelocationError) in try call(site) { () throws(BTFError) in try target[t] } }
+        let targetBTF = target ?? local
+        let tt = try new.type.map { (t) throws(RelocationError) in try call(site) { () throws(BTFError) in try targetBTF[t] } }
         switch (lt, tt) {
         case (.pointer?, .pointer?): break
         case (.integer(let a)?, .integer(let b)?) where !a.isSigned && !b.isSigned: break
