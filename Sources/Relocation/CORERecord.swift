@@ -69,8 +69,4 @@ extension BTF.CORERelocation.Kind {
     }
   }
 
-  /// Kinds whose answer is "no" rather than a poisoned instruction when the
-  /// target lacks the thing (field/type/enumerator existence, type match,
-  /// and the type queries libbpf answers with 0).
-  var isKnown: Bool { family != nil }
 }

@@ -130,6 +130,9 @@ public struct CORERelocator: Sendable {
     decision.original = first
     let patch = try Patcher(site: site).patch(first, with: &resolution)
     decision.replacement = patch.instructions
+    // Report what the instruction held: the compiler's value, which differs
+    // from ours only where it is not checked (bitfield offsets and sizes).
+    if let previous = patch.previous { decision.oldValue = previous }
     state.patched[site.section, default: [:]][index] = patch.instructions
     if resolution.poison {
       decision.result = .poisoned

@@ -20,6 +20,8 @@ struct Patcher {
     var instructions: [Instruction]
     /// What changed, for the report (or why it was poisoned).
     var note: String?
+    /// The value the instruction held (nil when poisoned).
+    var previous: UInt64? = nil
   }
 
   func patch(_ insn: Instruction, with r: inout Resolution) throws(RelocationError) -> Patch {
@@ -36,7 +38,8 @@ struct Patcher {
       }
       guard Self.fitsImmediate(r.new) else { throw .valueOutOfRange(site, value: r.new, field: "32-bit immediate") }
       out.immediate = Int64(Int32(truncatingIfNeeded: r.new))
-      return Patch(instructions: [out], note: "imm \(insn.immediate32) -> \(out.immediate32)")
+      return Patch(instructions: [out], note: "imm \(insn.immediate32) -> \(out.immediate32)",
+                   previous: UInt64(bitPattern: Int64(insn.immediate32)))
     case .ldx, .st, .stx:
       if r.validate && Int64(insn.offset) != Int64(bitPattern: r.original) {
         throw .unexpectedValue(site, instruction: text, found: Int64(insn.offset), expected: r.original)
@@ -61,7 +64,7 @@ struct Patcher {
         out.opcode = Opcode(rawValue: insn.opcode.rawValue & ~0x18 | size.rawValue)
         note += ", size \(r.originalSize) -> \(r.newSize)"
       }
-      return Patch(instructions: [out], note: note)
+      return Patch(instructions: [out], note: note, previous: UInt64(bitPattern: Int64(insn.offset)))
     case .ld:
       guard insn.opcode.isWideLoad, insn.source.rawValue == 0, insn.offset == 0 else {
         throw .unsupportedInstruction(site, instruction: text, reason: "only a plain ld_imm64 carries a value")
@@ -70,7 +73,8 @@ struct Patcher {
         throw .unexpectedValue(site, instruction: text, found: insn.immediate, expected: r.original)
       }
       out.immediate = Int64(bitPattern: r.new)
-      return Patch(instructions: [out], note: "imm64 \(UInt64(bitPattern: insn.immediate)) -> \(r.new)")
+      return Patch(instructions: [out], note: "imm64 \(UInt64(bitPattern: insn.immediate)) -> \(r.new)",
+                   previous: UInt64(bitPattern: insn.immediate))
     case .jmp, .jmp32:
       throw .unsupportedInstruction(site, instruction: text, reason: "jumps and calls carry no relocatable value")
     }

@@ -65,7 +65,9 @@ public struct RelocationDecision: Sendable, Equatable {
   public var localBitOffset: Int?
   /// The chosen target, nil when none matched (or the kind needs none).
   public var target: TargetMatch?
-  /// The value the compiler recorded (nil when the record is malformed).
+  /// The value the compiler recorded: what the instruction holds (for a
+  /// poisoned one, the value computed from the local BTF); nil when the
+  /// record is malformed.
   public var oldValue: UInt64?
   /// The value for the target (nil when poisoned or failed).
   public var newValue: UInt64?

@@ -1,0 +1,80 @@
+import BTF
+import Foundation
+import Instructions
+import Relocation
+import TestSupport
+import Testing
+import UAPI
+
+/// Base and module targets, and where decisions say they are.
+@Suite struct TargetChoiceTests {
+  func loaded() throws -> LoadedObject {
+    try LoadedObject(path: Fixture.directory.appendingPathComponent("core/probe.bpf.o").path)
+  }
+
+  func target(_ name: String) throws -> TargetBTF {
+    TargetBTF(name: name, btf: try BTF(bytes: try Fixture.bytes("core/btf/\(name).btf")))
+  }
+
+  /// A type the base lacks is searched in the modules.
+  @Test func fallsBackToModules() throws {
+    let plan = try loaded().plan([try target("target_ambig"), try target("target_a")])
+    let expected = try Expectation.load("target_a")
+    let offA = try #require(plan.decisions.first { $0.program == "off_a" })
+    #expect(offA.target?.btfName == "target_a")
+    #expect(expected["off_a"].map { $0 == .value(offA.newValue ?? .max) } == true)
+    // ambig is in the base: found there, so the module is not consulted.
+    let amb = try #require(plan.decisions.first { $0.program == "amb_v" })
+    #expect(amb.result.isFailed)
+  }
+
+  /// When the base has candidates, modules are not searched.
+  @Test func baseCandidatesWin() throws {
+    let object = try loaded()
+    let alone = object.plan([try target("target_a")]).decisions
+    let withModule = object.plan([try target("target_a"), try target("target_b")]).decisions
+    #expect(alone.count == withModule.count)
+    for (a, b) in zip(alone, withModule) {
+      #expect(a.result == b.result && a.newValue == b.newValue && a.target == b.target && a.replacement == b.replacement,
+              "\(a) / \(b)")
+    }
+  }
+
+  /// No target at all: existence checks say 0, the rest is poisoned.
+  @Test func noTargetPoisonsOrAnswersZero() throws {
+    let plan = try loaded().plan([])
+    for d in plan.decisions where d.kind != .typeIDLocal {
+      if zeroWhenMissing.contains(d.kind.rawValue) {
+        #expect(d.result == .patched && d.newValue == 0, "\(d)")
+      } else {
+        #expect(d.result == .poisoned, "\(d)")
+      }
+    }
+  }
+
+  /// Decisions name the function and the slot inside it as llvm-objdump
+  /// numbers them.
+  @Test func programsAndSlotsMatchObjdump() throws {
+    guard let objdump = Toolchain.tool("llvm-objdump") else {
+      if TestEnvironment.mustNotSkip { Issue.record("llvm-objdump missing") }
+      return
+    }
+    let path = Fixture.directory.appendingPathComponent("core/probe.bpf.o").path
+    let listing = try runTool(objdump, ["-d", path]).output
+    // "0000000000000010 <ld_a>:" → function start in slots.
+    var starts = [String: Int]()
+    for line in listing.split(separator: "\n") where line.hasSuffix(">:") {
+      let parts = line.split(separator: " ")
+      guard parts.count == 2, let offset = Int(parts[0], radix: 16) else { continue }
+      starts[String(parts[1].dropFirst().dropLast(2))] = offset / 8
+    }
+    let plan = try loaded().plan([try target("target_a")])
+    #expect(plan.decisions.count > 30)
+    for d in plan.decisions {
+      let start = try #require(starts[d.program], "\(d.program) not in the listing")
+      #expect(start + d.instruction == d.sectionSlot, "\(d)")
+    }
+    let sub = try #require(plan.decisions.first { $0.program == "read_y" })
+    #expect(sub.section == ".text")
+  }
+}
