@@ -54,6 +54,21 @@ import TestSupport
     }
   }
 
+  /// Every line of bpftool's raw dump: all kinds, names, sizes, members,
+  /// enumerators, parameters, DATASEC entries.
+  @Test func wholeDumpMatchesBpftool() throws {
+    guard let btf = try Self.vmlinux(), let dump = Self.dump() else { return }
+    let expected = dump.filter { !$0.isEmpty }
+    let ours = try BpftoolFormat.dump(btf)
+    #expect(ours.count == expected.count)
+    var mismatches = 0
+    for (a, b) in zip(ours, expected) where a != b[...] {
+      mismatches += 1
+      if mismatches <= 5 { Issue.record("ours: \(a) | bpftool: \(b)") }
+    }
+    #expect(mismatches == 0)
+  }
+
   @Test func everyDescriptorDecodes() throws {
     guard let btf = try Self.vmlinux() else { return }
     var members = 0
@@ -64,5 +79,21 @@ import TestSupport
       if case .struct = descriptor { members += try btf.members(of: id).count }
     }
     #expect(members > 0)
+  }
+
+  /// Prefixes of the kernel's blob: the whole header byte by byte, then cuts
+  /// spread over the types and strings. Each must throw, not crash.
+  @Test func truncatedVmlinuxThrows() throws {
+    guard Bpftool.hasVmlinux else {
+      #expect(!TestEnvironment.mustNotSkip, "/sys/kernel/btf/vmlinux missing")
+      return
+    }
+    let bytes = try #require(FileManager.default.contents(atPath: Bpftool.vmlinux)).map { $0 }
+    var cuts = Array(0 ..< 64)
+    cuts += stride(from: 64, to: bytes.count, by: bytes.count / 40)
+    cuts.append(bytes.count - 1)
+    for length in cuts {
+      #expect(throws: BTFError.self) { try BTF(bytes: Array(bytes.prefix(length))) }
+    }
   }
 }

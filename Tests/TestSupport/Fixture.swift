@@ -35,3 +35,15 @@ public enum Fixture {
     Array(try Data(contentsOf: directory.appendingPathComponent(relativePath)))
   }
 }
+
+extension Fixture {
+  /// BPF objects built by other projects, for checks beyond our fixtures:
+  /// every regular file in the directory SWIFTBPF_EXTERNAL_OBJECTS names.
+  /// They are not committed (other projects' builds); empty when unset.
+  public static var externalObjects: [URL] {
+    guard let path = ProcessInfo.processInfo.environment["SWIFTBPF_EXTERNAL_OBJECTS"], !path.isEmpty,
+      let names = try? FileManager.default.contentsOfDirectory(atPath: path)
+    else { return [] }
+    return names.sorted().map { URL(fileURLWithPath: path).appendingPathComponent($0) }
+  }
+}
