@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Rebuilds the CO-RE engine's fixtures in Fixtures/core:
 #   probe.bpf.o, probe.bpfeb.bpf.o  the local program (probe.bpf.c), both byte orders
+#   module.bpf.o                    reads of types in a module's split BTF (Fixtures/obj/split*.btf)
 #   btf/target_X.btf                raw .BTF of targets/target_X.c (clang -target bpf -g)
 #   samples/target_X.{el,eb}.bin    .data of target_X.c built with -DSAMPLE for bpfel
 #                                   and bpfeb: one `struct sample` with known bitfields
@@ -30,6 +31,8 @@ echo "  CC  $DIR/probe.bpf.o"
 "$CLANG" -target bpf "${FLAGS[@]}" -c "$DIR/probe.bpf.c" -o "$DIR/probe.bpf.o"
 echo "  CC  $DIR/probe.bpfeb.bpf.o"
 "$CLANG" -target bpfeb "${FLAGS[@]}" -c "$DIR/probe.bpf.c" -o "$DIR/probe.bpfeb.bpf.o"
+echo "  CC  $DIR/module.bpf.o"
+"$CLANG" -target bpf "${FLAGS[@]}" -c "$DIR/module.bpf.c" -o "$DIR/module.bpf.o"
 
 mkdir -p "$DIR/btf" "$DIR/samples" "$DIR/expected"
 for source in "$DIR"/targets/target_*.c; do

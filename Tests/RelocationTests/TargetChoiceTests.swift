@@ -78,3 +78,62 @@ import UAPI
     #expect(sub.section == ".text")
   }
 }
+
+/// A module's split BTF: its own types are candidates only when the base
+/// has none, and type ids continue after the base's.
+@Suite struct SplitModuleTests {
+  /// `bpftool btf dump` text: struct name → (size, member → bit offset).
+  static func structs(_ dump: String) -> [String: (size: Int, members: [String: Int])] {
+    var result = [String: (size: Int, members: [String: Int])]()
+    var current: String?
+    for line in dump.split(separator: "\n") {
+      if line.hasPrefix("[") {
+        current = nil
+        guard line.contains("] STRUCT '"), let nameStart = line.range(of: "STRUCT '")?.upperBound,
+              let nameEnd = line[nameStart...].firstIndex(of: "'"),
+              let sizeStart = line.range(of: "size=")?.upperBound else { continue }
+        let name = String(line[nameStart ..< nameEnd])
+        result[name] = (Int(line[sizeStart...].prefix { $0.isNumber }) ?? -1, [:])
+        current = name
+      } else if let current, line.hasPrefix("\t'"), let bits = line.range(of: "bits_offset=")?.upperBound {
+        let member = String(line.dropFirst(2).prefix { $0 != "'" })
+        result[current]?.members[member] = Int(line[bits...].prefix { $0.isNumber })
+      }
+    }
+    return result
+  }
+
+  @Test func relocatesAgainstBaseAndModule() throws {
+    guard let bpftool = Toolchain.systemTool("bpftool") else {
+      if TestEnvironment.mustNotSkip { Issue.record("bpftool missing") }
+      return
+    }
+    let basePath = Fixture.object("split_base.btf").path, modulePath = Fixture.object("split.btf").path
+    let base = try BTF(bytes: try Fixture.bytes("obj/split_base.btf"))
+    let module = try BTF(bytes: try Fixture.bytes("obj/split.btf"), base: base)
+    let dump = try runTool(bpftool, ["btf", "dump", "file", basePath]).output
+      + "\n" + (try runTool(bpftool, ["-B", basePath, "btf", "dump", "file", modulePath]).output)
+    let layout = Self.structs(dump)
+    let thing = try #require(layout["module_thing"]), list = try #require(layout["list_like"])
+    let task = try #require(layout["task_like"])
+    let expected: [String: (UInt64, String)] = [
+      "thing_flags": (UInt64(try #require(thing.members["flags"]) / 8), "module"),
+      "thing_prev": (UInt64((try #require(thing.members["node"]) + (try #require(list.members["prev"]))) / 8), "module"),
+      "thing_state": (UInt64(try #require(thing.members["state"]) / 8), "module"),
+      "task_tgid": (UInt64(try #require(task.members["tgid"]) / 8), "base"),
+      "thing_size": (UInt64(thing.size), "module"),
+    ]
+    let loaded = try LoadedObject(path: Fixture.directory.appendingPathComponent("core/module.bpf.o").path)
+    let plan = loaded.plan([TargetBTF(name: "base", btf: base), TargetBTF(name: "module", btf: module)])
+    #expect(plan.decisions.count == expected.count)
+    for d in plan.decisions {
+      let (value, btf) = try #require(expected[d.program], "\(d.program)")
+      #expect(d.result == .patched && d.newValue == value, "\(d)")
+      #expect(d.target?.btfName == btf, "\(d)")
+      if btf == "module" { #expect((d.target?.typeID.rawValue ?? 0) >= module.firstLocalID.rawValue) }
+    }
+    // Without the module, the module's types are not found.
+    let alone = loaded.plan([TargetBTF(name: "base", btf: base)])
+    #expect(alone.decisions.filter { $0.result == .poisoned }.count == 3)
+  }
+}
