@@ -69,7 +69,7 @@ struct Patcher {
       guard insn.opcode.isWideLoad, insn.source.rawValue == 0, insn.offset == 0 else {
         throw .unsupportedInstruction(site, instruction: text, reason: "only a plain ld_imm64 carries a value")
       }
-      if r.validate && UInt64(bitPattern: insn.immediate) != r.original {
+      if r.validate && !Self.wide(insn.immediate, holds: r.original) {
         throw .unexpectedValue(site, instruction: text, found: insn.immediate, expected: r.original)
       }
       out.immediate = Int64(bitPattern: r.new)
@@ -92,6 +92,14 @@ struct Patcher {
   static func immediate(_ imm: Int32, holds value: UInt64) -> Bool {
     if Int64(imm) == Int64(bitPattern: value) { return true }
     return value <= UInt64(UInt32.max) && UInt32(bitPattern: imm) == UInt32(value)
+  }
+
+  /// The 64-bit immediate equals the value; a 32-bit value also matches
+  /// its sign extension (BTF before Linux 6.0 did not say whether an enum
+  /// is signed, and compilers extended accordingly).
+  static func wide(_ imm: Int64, holds value: UInt64) -> Bool {
+    if UInt64(bitPattern: imm) == value { return true }
+    return value <= UInt64(UInt32.max) && imm == Int64(Int32(truncatingIfNeeded: value))
   }
 
   /// Fits a 32-bit immediate as an unsigned or a negative signed value.
