@@ -54,11 +54,9 @@ import UAPI
 
   /// Decisions name the function and the slot inside it as llvm-objdump
   /// numbers them.
-  @Test func programsAndSlotsMatchObjdump() throws {
-    guard let objdump = Toolchain.tool("llvm-objdump") else {
-      if TestEnvironment.mustNotSkip { Issue.record("llvm-objdump missing") }
-      return
-    }
+  @Test(.enabled(if: Toolchain.tool("llvm-objdump") != nil || TestEnvironment.mustNotSkip, "needs llvm-objdump"))
+  func programsAndSlotsMatchObjdump() throws {
+    let objdump = try #require(Toolchain.tool("llvm-objdump"), "llvm-objdump is missing")
     let path = Fixture.directory.appendingPathComponent("core/probe.bpf.o").path
     let listing = try runTool(objdump, ["-d", path]).output
     // "0000000000000010 <ld_a>:" → function start in slots.
@@ -103,11 +101,9 @@ import UAPI
     return result
   }
 
-  @Test func relocatesAgainstBaseAndModule() throws {
-    guard let bpftool = Toolchain.systemTool("bpftool") else {
-      if TestEnvironment.mustNotSkip { Issue.record("bpftool missing") }
-      return
-    }
+  @Test(.enabled(if: Toolchain.systemTool("bpftool") != nil || TestEnvironment.mustNotSkip, "needs bpftool"))
+  func relocatesAgainstBaseAndModule() throws {
+    let bpftool = try #require(Toolchain.systemTool("bpftool"), "bpftool is missing")
     let basePath = Fixture.object("split_base.btf").path, modulePath = Fixture.object("split.btf").path
     let base = try BTF(bytes: try Fixture.bytes("obj/split_base.btf"))
     let module = try BTF(bytes: try Fixture.bytes("obj/split.btf"), base: base)

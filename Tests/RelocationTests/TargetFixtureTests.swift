@@ -117,12 +117,10 @@ import UAPI
 
   /// Type ids: the target's from `bpftool btf dump` of the target blob, the
   /// local one from `bpftool btf dump` of the object.
-  @Test(arguments: cases)
+  @Test(.enabled(if: Toolchain.systemTool("bpftool") != nil || TestEnvironment.mustNotSkip, "needs bpftool"),
+        arguments: cases)
   func typeIDsMatchBpftool(object: String, target: String) throws {
-    guard let bpftool = Toolchain.systemTool("bpftool") else {
-      if TestEnvironment.mustNotSkip { Issue.record("bpftool is missing") }
-      return
-    }
+    let bpftool = try #require(Toolchain.systemTool("bpftool"), "bpftool is missing")
     let loaded = try Self.object(object)
     let plan = loaded.plan([try Self.target(target)])
     let blob = Fixture.directory.appendingPathComponent("core/btf/\(target).btf").path
