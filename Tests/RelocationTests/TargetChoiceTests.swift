@@ -133,3 +133,18 @@ import UAPI
     #expect(alone.decisions.filter { $0.result == .poisoned }.count == 3)
   }
 }
+
+/// Functions the caller names: the decision's program is the last one
+/// starting at or before the instruction.
+@Suite struct CodeSectionTests {
+  @Test func findsTheFunctionHoldingASlot() {
+    let code = CodeSection(
+      name: "tp/x", instructions: InstructionSequence([.exit]),
+      functions: [FunctionSymbol(name: "second", slot: 10), FunctionSymbol(name: "first", slot: 0)])
+    #expect(code.function(containing: 3) == ("first", 3))
+    #expect(code.function(containing: 10) == ("second", 0))
+    #expect(code.function(containing: 12) == ("second", 2))
+    let bare = CodeSection(name: "tp/x", instructions: InstructionSequence([.exit]))
+    #expect(bare.function(containing: 7) == ("tp/x", 7))
+  }
+}
