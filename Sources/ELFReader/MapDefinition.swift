@@ -46,13 +46,16 @@ public struct MapDefinition: Sendable, Hashable {
   public var innerMaps: [MapDefinition]
   /// Initial contents of a map-in-map or program array from `.values = { ... }`.
   public var initialValues: [InitialValue]
+  /// For struct_ops maps: the ops struct, its data and its programs.
+  public var structOps: StructOpsDefinition?
 
   public init(
     name: String, origin: Origin, sectionName: String, sectionIndex: Int, offset: UInt64,
     symbolIndex: Int, type: MapType, keySize: UInt32 = 0, valueSize: UInt32 = 0,
     keyTypeID: BTF.TypeID? = nil, valueTypeID: BTF.TypeID? = nil, maxEntries: UInt32 = 0,
     flags: UInt32 = 0, numaNode: UInt32 = 0, mapExtra: UInt64 = 0, pinning: Pinning = .none,
-    innerMaps: [MapDefinition] = [], initialValues: [InitialValue] = []
+    innerMaps: [MapDefinition] = [], initialValues: [InitialValue] = [],
+    structOps: StructOpsDefinition? = nil
   ) {
     self.name = name
     self.origin = origin
@@ -72,6 +75,7 @@ public struct MapDefinition: Sendable, Hashable {
     self.pinning = pinning
     self.innerMaps = innerMaps
     self.initialValues = initialValues
+    self.structOps = structOps
   }
 
   /// The inner map template, if this is a map-in-map with `__array(values, ...)`.
@@ -83,6 +87,8 @@ public struct MapDefinition: Sendable, Hashable {
     case btf
     /// A `struct bpf_map_def` in the legacy `maps` section.
     case legacy
+    /// A variable in `.struct_ops` or `.struct_ops.link`.
+    case structOps
   }
 
   /// How the loader pins the map in bpffs.

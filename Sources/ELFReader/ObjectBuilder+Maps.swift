@@ -32,13 +32,14 @@ extension ObjectBuilder {
       guard let end = symbol.value.adding(recordSize, notBeyond: section.size) else {
         throw .badMap(file: file, map: symbol.name, reason: "its \(recordSize)-byte definition at offset \(symbol.value) runs past the end of section 'maps' (\(section.size) bytes)")
       }
+      // Within the section (checked above), so within `data`.
       let start = Int(symbol.value)
-      let record = data[start..<Int(end)]
+      let span = data.span.bytes
       func field(_ i: Int) -> UInt32 {
         guard UInt64(i + 1) * 4 <= recordSize else { return 0 }
-        return record.withUnsafeBytes { RawSpan(_unsafeBytes: $0).u32(at: i * 4, order) } ?? 0
+        return span.u32(at: start + i * 4, order) ?? 0
       }
-      if recordSize > known, record.dropFirst(Int(known)).contains(where: { $0 != 0 }) {
+      if recordSize > known, data[(start + Int(known))..<Int(end)].contains(where: { $0 != 0 }) {
         throw .badMap(file: file, map: symbol.name, reason: "its \(recordSize)-byte definition has non-zero fields after map_flags, which this loader does not know")
       }
       result.append(

@@ -69,15 +69,15 @@ extension ObjectBuilder {
         function: container?.name, functionSlot: container.map { Int((entry.offset - $0.offset) / 8) },
         type: type, symbolIndex: entry.symbol, symbolName: symbol.name, target: target)
     }
-    func unsupported(_ reason: String) -> Relocation {
-      make(.unsupported(reason: "section '\(section.name)' offset \(entry.offset) (instruction \(entry.offset / 8)): \(reason)"))
+    func unsupported(_ problem: UnsupportedRelocation.Problem) -> Relocation {
+      make(.unsupported(UnsupportedRelocation(section: section.name, offset: entry.offset, problem: problem)))
     }
     if type == .none { return make(.none) }
     guard entry.offset % 8 == 0, entry.offset.adding(8, notBeyond: section.size) != nil else {
       throw .badRelocation(file: file, section: section.name, offset: entry.offset, reason: "the offset is not the start of an instruction inside the \(section.size)-byte section")
     }
     let start = Int(entry.offset)
-    guard let insn = code.span.withUnsafeBytes({ InstructionFields($0.bytes, at: start, order) }) else {
+    guard let insn = InstructionFields(code.span.bytes, at: start, order) else {
       throw .badRelocation(file: file, section: section.name, offset: entry.offset, reason: "the instruction lies outside the section")
     }
     let isCall = insn.opcode == InstructionFields.call
@@ -85,41 +85,40 @@ extension ObjectBuilder {
     if isLoad && entry.offset.adding(16, notBeyond: section.size) == nil {
       throw .badRelocation(file: file, section: section.name, offset: entry.offset, reason: "ld_imm64 needs two instruction slots but the section ends after the first")
     }
-    let opcode = "0x" + String(insn.opcode, radix: 16)
     switch type {
     case .immediate64 where !isLoad:
-      return unsupported("R_BPF_64_64 patches an instruction with opcode \(opcode), not an ld_imm64 (0x18)")
+      return unsupported(.typeMismatch(type, opcode: insn.opcode))
     case .call32 where !isCall:
-      return unsupported("R_BPF_64_32 patches an instruction with opcode \(opcode), not a call (0x85)")
+      return unsupported(.typeMismatch(type, opcode: insn.opcode))
     case .immediate64, .call32:
       break
     default:
-      return unsupported("\(type) is a data relocation; in code only R_BPF_64_64 (ld_imm64) and R_BPF_64_32 (call) are valid")
+      return unsupported(.dataRelocationInCode(type))
     }
-    guard entry.symbol != 0 else { return unsupported("names the null symbol") }
+    guard entry.symbol != 0 else { return unsupported(.noSymbol) }
 
     if symbol.isUndefined {
-      guard !symbol.name.isEmpty else { return unsupported("names an unnamed undefined symbol") }
+      guard !symbol.name.isEmpty else { return unsupported(.noSymbol) }
       return make(.extern(name: symbol.name, usage: isCall ? .call : .load))
     }
     guard symbol.isInSection else {
-      return unsupported("symbol '\(symbol.name)' is in special section 0x\(String(symbol.sectionIndex, radix: 16)) (an uninitialised common variable? initialise it or make it static)")
+      return unsupported(.specialSection(symbol: symbol.name, index: symbol.sectionIndex))
     }
     let targetSection = sections[symbol.sectionIndex]
 
     if isCall {
       guard insn.source == InstructionFields.pseudoCall else {
-        return unsupported("call with src_reg \(insn.source) relocated against '\(symbol.name)'; a call to a BPF function has src_reg 1 (BPF_PSEUDO_CALL)")
+        return unsupported(.callWithoutPseudoSource(symbol: symbol.name, source: insn.source))
       }
       guard targetSection.isExecutable else {
-        return unsupported("call to '\(symbol.name)' in section '\(targetSection.name)', which holds no code")
+        return unsupported(.notCode(symbol: symbol.name, section: targetSection.name))
       }
       // The callee is st_value + (imm + 1) instructions from the section start.
       let target = Int64(clamping: symbol.value) &+ (Int64(insn.immediate) + 1) * 8
       guard let offset = UInt64(exactly: target), offset % 8 == 0,
         offset < targetSection.size
       else {
-        return unsupported("call target \(target) lies outside section '\(targetSection.name)' (\(targetSection.size) bytes)")
+        return unsupported(.targetOutsideSection(symbol: symbol.name, section: targetSection.name, target: target))
       }
       return make(.subprogramCall(reference(to: offset, in: targetSection)))
     }
@@ -129,7 +128,7 @@ extension ObjectBuilder {
     if targetSection.isExecutable {
       let target = Int64(clamping: symbol.value) &+ addend
       guard let offset = UInt64(exactly: target), offset % 8 == 0, offset < targetSection.size else {
-        return unsupported("function address \(target) lies outside section '\(targetSection.name)' or is not an instruction boundary")
+        return unsupported(.targetOutsideSection(symbol: symbol.name, section: targetSection.name, target: target))
       }
       return make(.callbackAddress(reference(to: offset, in: targetSection)))
     }
@@ -137,7 +136,7 @@ extension ObjectBuilder {
       // Named map symbols carry the offset; a section symbol carries it in imm.
       let at = symbol.kind == .section ? UInt64(exactly: Int64(clamping: symbol.value) &+ addend) : symbol.value
       guard let at, let map = maps[MapKey(section: targetSection.index, offset: at)] else {
-        return unsupported("no map starts at offset \(symbol.value) + \(addend) of section '\(targetSection.name)'")
+        return unsupported(.noMapAtOffset(section: targetSection.name, offset: Int64(clamping: symbol.value) &+ addend))
       }
       return make(.map(name: map, sectionName: targetSection.name, offset: at))
     }
@@ -145,12 +144,12 @@ extension ObjectBuilder {
       // clang puts a named variable's offset in st_value and a static one's in imm.
       let target = Int64(clamping: symbol.value) &+ addend
       guard let offset = UInt64(exactly: target), offset <= targetSection.size else {
-        return unsupported("address \(target) lies outside data section '\(targetSection.name)' (\(targetSection.size) bytes)")
+        return unsupported(.targetOutsideSection(symbol: symbol.name, section: targetSection.name, target: target))
       }
       let variable = symbol.kind == .section ? Self.variable(in: dataSection, containing: offset)?.name : symbol.name
       return make(.globalData(section: targetSection.name, sectionIndex: targetSection.index, offset: offset, variable: variable))
     }
-    return unsupported("'\(symbol.name)' is in section '\(targetSection.name)', which is neither code, a map section nor a data section")
+    return unsupported(.unrelocatableSection(symbol: symbol.name, section: targetSection.name))
   }
 
   /// A map symbol's position: section index and offset.

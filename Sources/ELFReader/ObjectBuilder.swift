@@ -65,7 +65,7 @@ struct ObjectBuilder {
     built.dataSections = try dataSections()
     built.relocations = try classifyRelocations(dataSections: built.dataSections)
     let btf = built.btf.map { bytes in Result { () throws(BTFError) in try BTF(bytes: bytes) } }
-    built.maps = try legacyMaps() + btfMaps(btf: btf)
+    built.maps = try legacyMaps() + btfMaps(btf: btf) + structOpsMaps(btf: btf)
     built.externs = externs(relocations: built.relocations, btf: try? btf?.get())
     built.dataSections += externSections(built.externs, btf: try? btf?.get())
     return built
@@ -95,7 +95,7 @@ struct ObjectBuilder {
   func kernelVersion() throws(ELFError) -> UInt32? {
     guard let section = section(named: "version") else { return nil }
     guard let data = section.data, data.count == 4,
-      let value = data.span.withUnsafeBytes({ $0.bytes.u32(at: 0, order) })
+      let value = data.span.bytes.u32(at: 0, order)
     else {
       throw .badMetadata(file: file, section: section.name, reason: "holds \(section.size) bytes, expected one 4-byte kernel version")
     }
@@ -191,16 +191,18 @@ struct ObjectBuilder {
   /// The ELF data sections with their variables.
   func dataSections() throws(ELFError) -> [DataSection] {
     var result: [DataSection] = []
+    // Named variable symbols by section, gathered in one pass.
+    var bySection: [Int: [Symbol]] = [:]
+    for symbol in symbols where symbol.isInSection && (symbol.kind == .object || symbol.kind == .none) && !symbol.name.isEmpty {
+      bySection[symbol.sectionIndex, default: []].append(symbol)
+    }
     for section in sections {
       guard let kind = DataSection.Kind(sectionName: section.name), kind != .kconfig, kind != .ksyms else { continue }
       guard section.type == .progbits || section.type == .nobits else {
         throw .badSection(file: file, section: section.name, index: section.index, reason: "a data section of type \(section.type); expected SHT_PROGBITS or SHT_NOBITS")
       }
       var variables: [DataSection.Variable] = []
-      for symbol in symbols
-      where symbol.sectionIndex == section.index && symbol.isInSection
-        && (symbol.kind == .object || symbol.kind == .none) && !symbol.name.isEmpty
-      {
+      for symbol in bySection[section.index] ?? [] {
         variables.append(
           DataSection.Variable(
             name: symbol.name, offset: symbol.value, size: symbol.size, binding: symbol.binding,

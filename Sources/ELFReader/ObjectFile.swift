@@ -46,9 +46,7 @@ public struct ObjectFile: Sendable {
 
   /// Opens an object held in memory; `name` stands for the file in errors.
   public init(bytes: [UInt8], name: String) throws(ELFError) {
-    let header = try bytes.span.withUnsafeBytes { (raw) throws(ELFError) -> ELFHeader in
-      try ELFHeader(raw.bytes, file: name)
-    }
+    let header = try ELFHeader(bytes.span.bytes, file: name)
     let raw = try RawObject.read(bytes: bytes, header: header, file: name)
     var builder = ObjectBuilder(raw: raw, file: name)
     let built = try builder.build()

@@ -54,8 +54,8 @@ public struct Relocation: Sendable, Hashable {
     case globalData(section: String, sectionIndex: Int, offset: UInt64, variable: String?)
     /// An undefined symbol: a `.kconfig`/`.ksyms` variable (`ld_imm64`) or a kfunc (`call`).
     case extern(name: String, usage: ExternUsage)
-    /// Something the loader cannot do; the reason names section, offset and problem.
-    case unsupported(reason: String)
+    /// Something the loader cannot do: section, offset and problem.
+    case unsupported(UnsupportedRelocation)
   }
 
   /// How the relocated instruction uses an extern.

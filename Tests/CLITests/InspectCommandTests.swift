@@ -58,8 +58,10 @@ struct InspectCommandTests {
     #expect(actualPrograms == expectedPrograms)
     #expect(programs.count == expectedPrograms.count)
 
-    // Maps: the objects in .maps (BTF-defined) and maps (legacy).
-    let expectedMaps = Set(symbols.filter { ($0.section == ".maps" || $0.section == "maps") && $0.kind == "O" }.map(\.name))
+    // Maps: the objects in .maps (BTF-defined), maps (legacy) and the
+    // struct_ops sections (each variable is a BPF_MAP_TYPE_STRUCT_OPS map).
+    let mapSections: Set<String> = [".maps", "maps", ".struct_ops", ".struct_ops.link"]
+    let expectedMaps = Set(symbols.filter { mapSections.contains($0.section) && $0.kind == "O" }.map(\.name))
     let maps = try #require(json["maps"] as? [[String: Any]])
     #expect(Set(maps.compactMap { $0["name"] as? String }) == expectedMaps)
 

@@ -44,6 +44,12 @@ import UAPI
     #expect(code == ENOENT)
   }
 
+  @Test func rejectsDirectory() throws {
+    let error = try #require(throws: ELFError.self) { try ObjectFile(path: "/tmp") }
+    guard case .cannotRead("/tmp", _, let reason) = error else { Issue.record("\(error)"); return }
+    #expect(reason.contains("not a regular file"))
+  }
+
   @Test func rejectsHostExecutable() throws {
     let path = "/bin/true"
     guard FileManager.default.fileExists(atPath: path) else { return }
@@ -182,8 +188,14 @@ import UAPI
     elf.write(0, at: entry, width: 8)
     let object = try ObjectFile(bytes: elf.bytes, name: Self.name)
     let relocation = try #require(object.relocations.first { $0.sectionName == "xdp" && $0.offset == 0 })
-    guard case .unsupported(let reason) = relocation.target else { Issue.record("\(relocation.target)"); return }
-    #expect(reason.contains("section 'xdp' offset 0"))
+    guard case .unsupported(let unsupported) = relocation.target else { Issue.record("\(relocation.target)"); return }
+    #expect(unsupported.section == "xdp")
+    #expect(unsupported.offset == 0)
+    guard case .typeMismatch(_, let opcode) = unsupported.problem else { Issue.record("\(unsupported)"); return }
+    // The first byte of the section, as the bytes of the file hold it.
+    let xdp = try #require(elf.section(named: "xdp"))
+    #expect(opcode == elf.bytes[Int(elf.sectionField(xdp, ELFBytes.shOffset, 8))])
+    #expect(unsupported.description.hasPrefix("section 'xdp' offset 0 (instruction 0): "))
   }
 
   @Test(.enabled(if: Toolchain.tool("llvm-objcopy") != nil || TestEnvironment.mustNotSkip, "needs llvm-objcopy"))

@@ -38,6 +38,9 @@ enum Objdump {
     var section: String
     var size: UInt64
     var name: String
+    /// llvm-objdump prefixes the name with `.hidden `, `.protected ` or
+    /// `.internal ` for non-default visibility.
+    var visibility: String = "default"
     var binding: Character { flags.first ?? " " }
     var isWeak: Bool { flags.dropFirst().first == "w" }
     var typeFlag: Character { flags.last ?? " " }
@@ -87,8 +90,13 @@ enum Objdump {
       let after = rest[rest.index(after: tab)...]
       let sizeText = after.prefix { $0 != " " }
       guard let size = UInt64(sizeText, radix: 16) else { continue }
-      let name = after.dropFirst(sizeText.count + 1)
-      result.append(SymbolLine(value: value, flags: flags, section: section, size: size, name: String(name)))
+      var name = after.dropFirst(sizeText.count + 1)
+      var visibility = "default"
+      for prefix in ["hidden", "protected", "internal"] where name.hasPrefix(".\(prefix) ") {
+        visibility = prefix
+        name = name.dropFirst(prefix.count + 2)
+      }
+      result.append(SymbolLine(value: value, flags: flags, section: section, size: size, name: String(name), visibility: visibility))
     }
     return result
   }
@@ -138,5 +146,47 @@ enum Objdump {
     let text = try run(["-f", file])
     return text.split(separator: "\n").first { $0.hasPrefix("architecture: ") }
       .map { String($0.dropFirst("architecture: ".count)) }
+  }
+}
+
+extension Objdump {
+  /// One instruction line of `-d --no-show-raw-insn`: its section, slot and text.
+  struct InstructionLine {
+    var section: String
+    var slot: Int
+    var text: String
+
+    /// The immediate of `rN = 0x.. ll` or `call 0x..`/`call -0x..`, as printed.
+    var immediate: Int64? {
+      let token: Substring
+      if text.hasSuffix(" ll"), let equals = text.range(of: " = ") {
+        token = text[equals.upperBound...].dropLast(3)
+      } else if text.hasPrefix("call ") {
+        token = text.dropFirst(5)
+      } else {
+        return nil
+      }
+      let negative = token.hasPrefix("-")
+      let digits = token.drop { $0 == "-" }
+      guard digits.hasPrefix("0x"), let magnitude = UInt64(digits.dropFirst(2), radix: 16) else { return nil }
+      return negative ? -Int64(bitPattern: magnitude) : Int64(bitPattern: magnitude)
+    }
+  }
+
+  static func disassembly(_ file: String) throws -> [InstructionLine] {
+    let text = try run(["-d", "--no-show-raw-insn", file])
+    var result: [InstructionLine] = []
+    var section = ""
+    for line in text.split(separator: "\n") {
+      if line.hasPrefix("Disassembly of section ") {
+        section = String(line.dropFirst("Disassembly of section ".count).dropLast())
+        continue
+      }
+      guard let colon = line.firstIndex(of: ":"), let tab = line.firstIndex(of: "\t"), colon < tab,
+        let slot = Int(line[..<colon].trimmingCharacters(in: .whitespaces))
+      else { continue }
+      result.append(InstructionLine(section: section, slot: slot, text: String(line[line.index(after: tab)...])))
+    }
+    return result
   }
 }

@@ -62,6 +62,7 @@ import UAPI
       }
       #expect(section == line.section, "\(symbol.name)")
       #expect((symbol.binding == .weak) == line.isWeak, "\(symbol.name)")
+      #expect(symbol.visibility.description == line.visibility, "\(symbol.name)")
       if !symbol.isUndefined && symbol.binding != .weak {
         #expect(line.binding == (symbol.binding == .local ? "l" : "g"), "\(symbol.name)")
       }

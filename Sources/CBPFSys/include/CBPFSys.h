@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <unistd.h>
 #include <sys/syscall.h>
+#include <sys/epoll.h>
 
 /// bpf(2): `cmd` is a `BPF_*` command, `attr` points at `size` bytes of the
 /// command's attribute layout (defined in Swift, checked against kernel BTF).
@@ -18,6 +19,14 @@ static inline long swiftbpf_bpf(int cmd, void *attr, unsigned int size) {
 static inline long swiftbpf_perf_event_open(void *attr, int pid, int cpu,
                                             int group_fd, unsigned long flags) {
   return syscall(__NR_perf_event_open, attr, pid, cpu, group_fd, flags);
+}
+
+/// setresuid(2) as the raw system call, which changes the calling thread's
+/// credentials only (glibc's wrapper changes every thread of the process).
+/// Used to run one thread without privileges, e.g. to observe EPERM.
+static inline long swiftbpf_thread_setresuid(unsigned int ruid, unsigned int euid,
+                                             unsigned int suid) {
+  return syscall(__NR_setresuid, ruid, euid, suid);
 }
 
 #endif

@@ -1,1 +1,0 @@
-// The Syscall module. See DESIGN.md for what belongs here.
