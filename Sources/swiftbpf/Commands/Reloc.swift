@@ -158,7 +158,8 @@ struct RelocReport: Encodable {
         program: d.program, section: d.section, instruction: d.instruction, kind: d.kind.description,
         localType: d.localTypeName, localTypeID: d.localType.rawValue, access: d.localAccess, spec: d.localSpec,
         target: d.target.map {
-          Target(btf: $0.btfName, typeID: $0.typeID.rawValue, type: $0.typeName, access: $0.access, spec: d.targetSpec)
+          Target(btf: $0.btfName, typeID: $0.typeID.rawValue, type: $0.typeName, access: $0.access,
+                 spec: d.targetSpec.flatMap { $0.isEmpty ? nil : $0 })
         },
         oldValue: d.oldValue, newValue: d.newValue, result: d.result.name, reason: d.reason, error: error)
     }
