@@ -1,0 +1,28 @@
+// The libbpf side of the benchmarks, kept in C because btf_dump's printf
+// callback receives a va_list. Benchmark-only code: the root package never
+// links libbpf.
+#ifndef LIBBPF_HARNESS_H
+#define LIBBPF_HARNESS_H
+
+#include <stdint.h>
+
+/// Parses the raw BTF at `path` with `btf__parse`, looks up the struct named
+/// `name` with `btf__find_by_name_kind`, frees everything. Returns the type id
+/// (> 0) or a negative errno.
+int32_t lbh_parse_find_struct(const char *path, const char *name);
+
+/// Parses the BTF at `path` (`btf__parse`); NULL on failure (errno set).
+/// Free with `lbh_free`.
+void *lbh_parse(const char *path);
+void lbh_free(void *btf);
+
+/// Number of type ids including void (`btf__type_cnt`).
+uint32_t lbh_type_count(const void *btf);
+
+/// Dumps every type of `btf` as C (`btf_dump__new`, then `btf_dump__dump_type`
+/// for ids 1..n-1, as `bpftool btf dump ... format c` does) into a fresh
+/// growing memory buffer. Writes the text to `fd` afterwards when `fd >= 0`.
+/// Returns the number of bytes produced, or a negative errno.
+int64_t lbh_dump_c(const void *btf, int fd);
+
+#endif
