@@ -54,6 +54,21 @@ import TestSupport
     }
   }
 
+  /// Every line of bpftool's raw dump: all kinds, names, sizes, members,
+  /// enumerators, parameters, DATASEC entries.
+  @Test func wholeDumpMatchesBpftool() throws {
+    guard let btf = try Self.vmlinux(), let dump = Self.dump() else { return }
+    let expected = dump.filter { !$0.isEmpty }
+    let ours = try BpftoolFormat.dump(btf)
+    #expect(ours.count == expected.count)
+    var mismatches = 0
+    for (a, b) in zip(ours, expected) where a != b[...] {
+      mismatches += 1
+      if mismatches <= 5 { Issue.record("ours: \(a) | bpftool: \(b)") }
+    }
+    #expect(mismatches == 0)
+  }
+
   @Test func everyDescriptorDecodes() throws {
     guard let btf = try Self.vmlinux() else { return }
     var members = 0
