@@ -10,11 +10,11 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-int32_t lbh_parse_find_struct(const char *path, const char *name) {
+int32_t lbh_parse_find(const char *path, const char *name, uint32_t kind) {
   struct btf *btf = btf__parse(path, NULL);
   long err = libbpf_get_error(btf);
   if (err) return (int32_t)err;
-  int32_t id = btf__find_by_name_kind(btf, name, BTF_KIND_STRUCT);
+  int32_t id = btf__find_by_name_kind(btf, name, kind);
   btf__free(btf);
   return id;
 }

@@ -114,6 +114,34 @@ struct BTFBenchmark: ParsableCommand {
       if index >= warmup { lookupSamples.append(elapsed) }
     }
     report.addTime("  first lookup only (ours)", ours: Timing(samples: lookupSamples), libbpf: nil)
+
+    // The last named type: libbpf's find is a linear scan from id 1, which
+    // stops early for task_struct (id ~100); this is the scan's worst case.
+    let (late, kind) = try lastNamedType()
+    let oursLate = try BTFWorkload.oursParseFind(path: path, name: late, kind: kind)
+    let theirsLate = try BTFWorkload.libbpfParseFind(path: path, name: late, kind: kind)
+    guard Int64(oursLate) == Int64(theirsLate) else {
+      throw BenchError.mismatch("\(late) id: ours \(oursLate), libbpf \(theirsLate)")
+    }
+    report.notes.append("last named type: \(kind.kernelName) \(late), type id \(oursLate) on both sides")
+    let oursLateTime = try Timing.measure(warmup: warmup, iterations: iterations) { () throws(BTFError) in
+      blackHole(try BTFWorkload.oursParseFind(path: path, name: late, kind: kind))
+    }
+    let theirsLateTime = try Timing.measure(warmup: warmup, iterations: iterations) { () throws(BenchError) in
+      blackHole(try BTFWorkload.libbpfParseFind(path: path, name: late, kind: kind))
+    }
+    report.addTime("parse + find last named type", ours: oursLateTime, libbpf: theirsLateTime)
+  }
+
+  /// The name and kind of the named type with the highest id.
+  private func lastNamedType() throws -> (String, BTF.Kind) {
+    let btf = try BTF(contentsOf: path)
+    for raw in btf.allTypeIDs.reversed() {
+      let id = BTF.TypeID(raw)
+      let name = try btf.nameString(of: id)
+      if !name.isEmpty { return (name, try btf.kind(of: id)) }
+    }
+    throw BenchError.mismatch("no named type in \(path)")
   }
 
   /// (2) dump every type as C, both sides from an already parsed BTF.
@@ -167,6 +195,9 @@ struct BTFBenchmark: ParsableCommand {
     report.addMemory(
       "parse + find task_struct", ours: try peak(.oursParse) - baseline,
       libbpf: try peak(.libbpfParse) - baseline, target: 1.0)
+    report.addMemory(
+      "  ours from a copy in memory", ours: try peak(.oursParseCopy) - baseline,
+      libbpf: try peak(.libbpfParse) - baseline)
     report.addMemory(
       "parse + dump as C", ours: OurCDump.isAvailable ? try peak(.oursDump) - baseline : nil,
       libbpf: try peak(.libbpfDump) - baseline)

@@ -12,6 +12,9 @@ enum BTFWorkload: String, CaseIterable {
   /// `BTF(contentsOf:)` (maps the file, indexes and validates every record),
   /// then the first lookup by name (which builds the name index).
   case oursParse = "ours-parse"
+  /// The same from a copy read into an array (`BTF(bytes:)`), so the blob
+  /// counts in our memory as libbpf's copy counts in its memory.
+  case oursParseCopy = "ours-parse-copy"
   /// `btf__parse` + `btf__find_by_name_kind` + `btf__free`.
   case libbpfParse = "libbpf-parse"
   /// Parse, then render every type as a C header.
@@ -30,6 +33,9 @@ enum BTFWorkload: String, CaseIterable {
       return 0
     case .oursParse:
       return Int(try BTFWorkload.oursParseFind(path: path))
+    case .oursParseCopy:
+      let btf = try BTF(bytes: try readFile(path))
+      return Int(try btf.type(named: BTFWorkload.structName, kind: .struct).rawValue)
     case .libbpfParse:
       return Int(try BTFWorkload.libbpfParseFind(path: path))
     case .oursDump:
@@ -41,13 +47,17 @@ enum BTFWorkload: String, CaseIterable {
     }
   }
 
-  static func oursParseFind(path: String) throws(BTFError) -> UInt32 {
+  static func oursParseFind(path: String, name: String = structName, kind: BTF.Kind = .struct)
+    throws(BTFError) -> UInt32
+  {
     let btf = try BTF(contentsOf: path)
-    return try btf.type(named: structName, kind: .struct).rawValue
+    return try btf.type(named: name, kind: kind).rawValue
   }
 
-  static func libbpfParseFind(path: String) throws(BenchError) -> Int32 {
-    let id = lbh_parse_find_struct(path, structName)
+  static func libbpfParseFind(path: String, name: String = structName, kind: BTF.Kind = .struct)
+    throws(BenchError) -> Int32
+  {
+    let id = lbh_parse_find(path, name, UInt32(kind.rawValue))
     guard id > 0 else { throw .libbpf(operation: "btf__parse + btf__find_by_name_kind", path: path, errno: -id) }
     return id
   }
@@ -78,5 +88,21 @@ final class LibBPFBTF {
       throw .libbpf(operation: "btf_dump__dump_type", path: path, errno: Int32(truncatingIfNeeded: -result))
     }
     return Int(result)
+  }
+}
+
+/// The whole file as an array (what libbpf's `btf__parse` starts from).
+func readFile(_ path: String) throws(BenchError) -> [UInt8] {
+  let fd = open(path, O_RDONLY | O_CLOEXEC)
+  guard fd >= 0 else { throw .io(path: path, errno: errno) }
+  defer { close(fd) }
+  var bytes = [UInt8]()
+  var chunk = [UInt8](repeating: 0, count: 1 << 20)
+  while true {
+    let got = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+    if got < 0 && errno == EINTR { continue }
+    guard got >= 0 else { throw .io(path: path, errno: errno) }
+    if got == 0 { return bytes }
+    bytes.append(contentsOf: chunk[0 ..< got])
   }
 }

@@ -14,7 +14,7 @@ enum BenchError: Error, CustomStringConvertible {
     case .mismatch(let what):
       return "results differ: \(what)"
     case .io(let path, let errno):
-      return "cannot write \(path): errno \(errno)"
+      return "I/O on \(path) failed: errno \(errno)"
     }
   }
 }

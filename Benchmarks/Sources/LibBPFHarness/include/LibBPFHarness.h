@@ -6,10 +6,10 @@
 
 #include <stdint.h>
 
-/// Parses the raw BTF at `path` with `btf__parse`, looks up the struct named
-/// `name` with `btf__find_by_name_kind`, frees everything. Returns the type id
-/// (> 0) or a negative errno.
-int32_t lbh_parse_find_struct(const char *path, const char *name);
+/// Parses the raw BTF at `path` with `btf__parse`, looks up the type named
+/// `name` of kind `kind` (a BTF_KIND_* number) with `btf__find_by_name_kind`,
+/// frees everything. Returns the type id (> 0) or a negative errno.
+int32_t lbh_parse_find(const char *path, const char *name, uint32_t kind);
 
 /// Parses the BTF at `path` (`btf__parse`); NULL on failure (errno set).
 /// Free with `lbh_free`.
