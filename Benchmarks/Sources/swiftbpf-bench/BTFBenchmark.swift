@@ -88,21 +88,17 @@ struct BTFBenchmark: ParsableCommand {
     report.notes.append("\(BTFWorkload.structName) is type id \(ours) on both sides")
 
     let path = path
-    let oursTime = try Timing.measure(warmup: warmup, iterations: iterations) { () throws(BTFError) in
-      blackHole(try BTFWorkload.oursParseFind(path: path))
-    }
-    let theirsTime = try Timing.measure(warmup: warmup, iterations: iterations) { () throws(BenchError) in
-      blackHole(try BTFWorkload.libbpfParseFind(path: path))
-    }
+    let (oursTime, theirsTime) = try Timing.measurePair(
+      warmup: warmup, iterations: iterations,
+      { blackHole(try BTFWorkload.oursParseFind(path: path)) },
+      { blackHole(try BTFWorkload.libbpfParseFind(path: path)) })
     report.addTime("parse + find task_struct", ours: oursTime, libbpf: theirsTime, target: 0.5, aim: 0.2)
 
     // Breakdown: parse alone on both sides, and our first lookup alone.
-    let oursInit = try Timing.measure(warmup: warmup, iterations: iterations) { () throws(BTFError) in
-      blackHole(try BTF(contentsOf: path))
-    }
-    let theirsInit = try Timing.measure(warmup: warmup, iterations: iterations) { () throws(BenchError) in
-      blackHole(try LibBPFBTF(path: path))
-    }
+    let (oursInit, theirsInit) = try Timing.measurePair(
+      warmup: warmup, iterations: iterations,
+      { blackHole(try BTF(contentsOf: path)) },
+      { blackHole(try LibBPFBTF(path: path)) })
     report.addTime("  parse only", ours: oursInit, libbpf: theirsInit)
     // The lookup alone: a fresh BTF each time, so the name index is built.
     var lookupSamples = [UInt64]()
@@ -124,12 +120,10 @@ struct BTFBenchmark: ParsableCommand {
       throw BenchError.mismatch("\(late) id: ours \(oursLate), libbpf \(theirsLate)")
     }
     report.notes.append("last named type: \(kind.kernelName) \(late), type id \(oursLate) on both sides")
-    let oursLateTime = try Timing.measure(warmup: warmup, iterations: iterations) { () throws(BTFError) in
-      blackHole(try BTFWorkload.oursParseFind(path: path, name: late, kind: kind))
-    }
-    let theirsLateTime = try Timing.measure(warmup: warmup, iterations: iterations) { () throws(BenchError) in
-      blackHole(try BTFWorkload.libbpfParseFind(path: path, name: late, kind: kind))
-    }
+    let (oursLateTime, theirsLateTime) = try Timing.measurePair(
+      warmup: warmup, iterations: iterations,
+      { blackHole(try BTFWorkload.oursParseFind(path: path, name: late, kind: kind)) },
+      { blackHole(try BTFWorkload.libbpfParseFind(path: path, name: late, kind: kind)) })
     report.addTime("parse + find last named type", ours: oursLateTime, libbpf: theirsLateTime)
   }
 
@@ -155,13 +149,17 @@ struct BTFBenchmark: ParsableCommand {
         + (oursText.map { "\($0.utf8.count) bytes" } ?? "n/a (no C dumper in this build)"))
     if let dir = saveDumps { try save(dir: dir, ours: oursText, libbpf: libbpf) }
 
-    let theirsTime = try Timing.measure(warmup: 1, iterations: dumpIterations) { () throws(BenchError) in
-      blackHole(try libbpf.dumpC())
-    }
     var oursTime: Timing?
+    var theirsTime: Timing
     if oursText != nil {
-      oursTime = try Timing.measure(warmup: 1, iterations: dumpIterations) {
-        blackHole(try OurCDump.render(btf))
+      let times = try Timing.measurePair(
+        warmup: 1, iterations: dumpIterations,
+        { blackHole(try OurCDump.render(btf)) },
+        { blackHole(try libbpf.dumpC()) })
+      (oursTime, theirsTime) = (times.0, times.1)
+    } else {
+      theirsTime = try Timing.measure(warmup: 1, iterations: dumpIterations) { () throws(BenchError) in
+        blackHole(try libbpf.dumpC())
       }
     }
     report.addTime("dump all types as C", ours: oursTime, libbpf: theirsTime)

@@ -46,4 +46,28 @@ struct Timing {
     }
     return Timing(samples: samples)
   }
+
+  /// Times two workloads interleaved (a, b, b, a, a, b, ...), so that load
+  /// from other processes falls on both alike and their ratio stays fair.
+  static func measurePair(
+    warmup: Int, iterations: Int, _ a: () throws -> Void, _ b: () throws -> Void
+  ) throws -> (Timing, Timing) {
+    for _ in 0 ..< warmup {
+      try a()
+      try b()
+    }
+    var first = [UInt64](), second = [UInt64]()
+    first.reserveCapacity(iterations)
+    second.reserveCapacity(iterations)
+    for round in 0 ..< iterations {
+      for step in 0 ..< 2 {
+        let runFirst = (round + step) % 2 == 0
+        let start = monotonicNanoseconds()
+        if runFirst { try a() } else { try b() }
+        let elapsed = monotonicNanoseconds() - start
+        if runFirst { first.append(elapsed) } else { second.append(elapsed) }
+      }
+    }
+    return (Timing(samples: first), Timing(samples: second))
+  }
 }
