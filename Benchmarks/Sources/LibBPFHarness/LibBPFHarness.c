@@ -10,6 +10,8 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+const char *lbh_version(void) { return libbpf_version_string(); }
+
 int32_t lbh_parse_find(const char *path, const char *name, uint32_t kind) {
   struct btf *btf = btf__parse(path, NULL);
   long err = libbpf_get_error(btf);

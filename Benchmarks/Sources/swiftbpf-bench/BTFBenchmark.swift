@@ -62,6 +62,7 @@ struct BTFBenchmark: ParsableCommand {
       return
     }
     var report = Report(title: "BTF: \(path)")
+    report.notes.append(Report.machine() + ", libbpf " + String(cString: lbh_version()))
     try describeInput(&report)
     try benchmarkParse(&report)
     try benchmarkDump(&report)

@@ -61,6 +61,20 @@ struct Report {
     return out
   }
 
+  /// Date, online CPUs and load average, for reading the numbers later.
+  static func machine() -> String {
+    var now = time(nil)
+    var parts = tm()
+    gmtime_r(&now, &parts)
+    var date = [CChar](repeating: 0, count: 32)
+    _ = strftime(&date, date.count, "%Y-%m-%d %H:%M UTC", &parts)
+    var load = [Double](repeating: 0, count: 3)
+    let loads = getloadavg(&load, 3) == 3 ? load.map { fixed($0, 2) }.joined(separator: " ") : "?"
+    let cpus = sysconf(Int32(_SC_NPROCESSORS_ONLN))
+    let dateText = String(decoding: date.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    return "\(dateText), \(cpus) CPUs, load average \(loads)"
+  }
+
   static func milliseconds(_ nanoseconds: Double) -> String { fixed(nanoseconds / 1e6, 3) + " ms" }
 
   static func megabytes(_ bytes: Int) -> String { fixed(Double(bytes) / 1_048_576, 2) + " MiB" }

@@ -6,6 +6,9 @@
 
 #include <stdint.h>
 
+/// The linked libbpf's version, e.g. "v1.1".
+const char *lbh_version(void);
+
 /// Parses the raw BTF at `path` with `btf__parse`, looks up the type named
 /// `name` of kind `kind` (a BTF_KIND_* number) with `btf__find_by_name_kind`,
 /// frees everything. Returns the type id (> 0) or a negative errno.
