@@ -6,9 +6,9 @@ import UAPI
 /// hdr_len, type_off, type_len, str_off, str_len; offsets count from the end
 /// of the header) and `struct btf_type` (name_off, info, size/type).
 extension BTF {
-  static let magic: UInt16 = 0xEB9F
-  static let minimumHeaderLength = 24
-  static let recordHeaderSize = 12
+  static var magic: UInt16 { 0xEB9F }
+  static var minimumHeaderLength: Int { 24 }
+  static var recordHeaderSize: Int { 12 }
 
   static func parseHeader(_ span: RawSpan, hasBase: Bool) throws(BTFError) -> (ByteOrder, Layout) {
     try span.require(0, 4)
