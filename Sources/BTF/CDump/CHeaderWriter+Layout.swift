@@ -105,7 +105,14 @@ extension CHeaderWriter {
     // A struct holding itself by value is invalid BTF; stop instead of looping.
     if planning[index] { throw .invalidType(typeID: id.rawValue, offset: 0, reason: "struct contains itself") }
     planning[index] = true
-    defer { planning[index] = false }
+    depth += 1
+    defer {
+      planning[index] = false
+      depth -= 1
+    }
+    guard depth < Self.maximumDepth else {
+      throw .invalidType(typeID: id.rawValue, offset: 0, reason: "types nest too deeply to write as C")
+    }
     let plan: Plan
     switch try btf[id] {
     case .struct(let c):

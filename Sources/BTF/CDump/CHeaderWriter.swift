@@ -29,7 +29,10 @@ final class CHeaderWriter {
   /// Depth of the dependency walk, bounded so hostile BTF cannot exhaust
   /// the stack.
   var depth = 0
-  static let maximumDepth = 4096
+  /// The kernel's BTF needs 20 (the full header) or less (task_struct
+  /// alone); a debug build's frames overflow a test thread's stack near
+  /// 4,000, so 1,024 leaves room for both.
+  static let maximumDepth = 1024
 
   struct Flags {
     static let declared: UInt8 = 1
