@@ -144,40 +144,27 @@ struct BTFBenchmark: ParsableCommand {
     let libbpf = try LibBPFBTF(path: path)
     let btf = try BTF(contentsOf: path)
     let theirsBytes = try libbpf.dumpC()
-    let oursText = try OurCDump.render(btf)
-    report.notes.append(
-      "C dump: libbpf \(theirsBytes) bytes, ours "
-        + (oursText.map { "\($0.utf8.count) bytes" } ?? "n/a (no C dumper in this build)"))
+    let oursText = try BTF.CHeader.render(btf)
+    report.notes.append("C dump: ours \(oursText.utf8.count) bytes, libbpf \(theirsBytes) bytes")
     if let dir = saveDumps { try save(dir: dir, ours: oursText, libbpf: libbpf) }
 
-    var oursTime: Timing?
-    var theirsTime: Timing
-    if oursText != nil {
-      let times = try Timing.measurePair(
-        warmup: 1, iterations: dumpIterations,
-        { blackHole(try OurCDump.render(btf)) },
-        { blackHole(try libbpf.dumpC()) })
-      (oursTime, theirsTime) = (times.0, times.1)
-    } else {
-      theirsTime = try Timing.measure(warmup: 1, iterations: dumpIterations) { () throws(BenchError) in
-        blackHole(try libbpf.dumpC())
-      }
-    }
+    let (oursTime, theirsTime) = try Timing.measurePair(
+      warmup: 1, iterations: dumpIterations,
+      { blackHole(try BTF.CHeader.render(btf)) },
+      { blackHole(try libbpf.dumpC()) })
     report.addTime("dump all types as C", ours: oursTime, libbpf: theirsTime)
   }
 
-  private func save(dir: String, ours: String?, libbpf: LibBPFBTF) throws {
+  private func save(dir: String, ours: String, libbpf: LibBPFBTF) throws {
     let libbpfPath = "\(dir)/libbpf.h"
     let fd = open(libbpfPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw BenchError.io(path: libbpfPath, errno: errno) }
     defer { close(fd) }
     _ = try libbpf.dumpC(into: fd)
-    if let ours {
-      let oursPath = "\(dir)/ours.h"
-      guard let file = fopen(oursPath, "w") else { throw BenchError.io(path: oursPath, errno: errno) }
-      defer { fclose(file) }
-      fputs(ours, file)
-    }
+    let oursPath = "\(dir)/ours.h"
+    guard let file = fopen(oursPath, "w") else { throw BenchError.io(path: oursPath, errno: errno) }
+    defer { fclose(file) }
+    fputs(ours, file)
   }
 
   /// Peak memory of each workload in fresh children, minus a do-nothing child.
@@ -198,7 +185,7 @@ struct BTFBenchmark: ParsableCommand {
       "  ours from a copy in memory", ours: try peak(.oursParseCopy) - baseline,
       libbpf: try peak(.libbpfParse) - baseline)
     report.addMemory(
-      "parse + dump as C", ours: OurCDump.isAvailable ? try peak(.oursDump) - baseline : nil,
+      "parse + dump as C", ours: try peak(.oursDump) - baseline,
       libbpf: try peak(.libbpfDump) - baseline)
   }
 }

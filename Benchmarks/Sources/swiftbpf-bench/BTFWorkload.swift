@@ -17,7 +17,7 @@ enum BTFWorkload: String, CaseIterable {
   case oursParseCopy = "ours-parse-copy"
   /// `btf__parse` + `btf__find_by_name_kind` + `btf__free`.
   case libbpfParse = "libbpf-parse"
-  /// Parse, then render every type as a C header.
+  /// Parse, then render every type as a C header (`BTF.CHeader.render`).
   case oursDump = "ours-dump"
   /// `btf__parse`, then `btf_dump__dump_type` for every id into memory.
   case libbpfDump = "libbpf-dump"
@@ -40,7 +40,7 @@ enum BTFWorkload: String, CaseIterable {
       return Int(try BTFWorkload.libbpfParseFind(path: path))
     case .oursDump:
       let btf = try BTF(contentsOf: path)
-      return try OurCDump.render(btf)?.utf8.count ?? 0
+      return try BTF.CHeader.render(btf).utf8.count
     case .libbpfDump:
       let btf = try LibBPFBTF(path: path)
       return try btf.dumpC()
