@@ -23,6 +23,7 @@ extension BTF {
     let btf: BTF
     let base: BTF?
     let offsets: [UInt32]
+    let kinds: [Kind]
     let order: ByteOrder
     let first: UInt32
     let count: UInt32
@@ -32,6 +33,7 @@ extension BTF {
       self.btf = btf
       self.base = base
       self.offsets = btf.offsets
+      self.kinds = btf.kinds
       self.order = btf.byteOrder
       self.first = btf.firstLocalID.rawValue
       self.count = UInt32(btf.typeCount)
@@ -46,8 +48,8 @@ extension BTF {
       if id == 0 { return 0 }
       if id < first { return (try? base?.kind(of: TypeID(id)))?.rawValue ?? 0 }
       let index = Int(id - first)
-      guard index < offsets.count else { return 0 }
-      return UInt8(truncatingIfNeeded: (word(span, Int(offsets[index]) + 4) >> 24) & 0x1F)
+      guard index < kinds.count else { return 0 }
+      return kinds[index].rawValue
     }
 
     func vlenOf(_ span: Words, _ id: UInt32) -> Int {
@@ -208,6 +210,10 @@ extension BTF {
         return Int(target - first)
       }
       for start in 0 ..< total where state[start] == 0 {
+        switch kinds[start] {
+        case .array, .typedef, .volatile, .const, .restrict, .typeTag: break
+        default: continue  // cannot start a chain
+        }
         var index = start
         while true {
           if state[index] == 2 { break }
