@@ -19,6 +19,11 @@ public enum LoadError: Error, Sendable, CustomStringConvertible {
   case targetBTF(path: String, BTFError)
   /// A feature this kernel lacks.
   case unsupported(feature: String, minimumKernel: String)
+  /// A map definition that cannot be created as written (no type, a map
+  /// the code uses but the object only declares `extern`).
+  case mapDefinition(map: String, reason: String)
+  /// More instructions than the kernel verifies in one program.
+  case programTooLarge(program: String, instructions: Int, limit: Int)
   /// The kernel refused to create a map.
   case mapCreation(map: String, SyscallError)
   /// A map operation during load (initial values, freeze, mmap, pin) failed.
@@ -60,6 +65,10 @@ public enum LoadError: Error, Sendable, CustomStringConvertible {
     case .targetBTF(let path, let e): return "cannot read target BTF \(path): \(e)"
     case .unsupported(let feature, let minimumKernel):
       return "\(feature) is not supported by this kernel; it needs Linux \(minimumKernel) or later"
+    case .mapDefinition(let map, let reason): return "map '\(map)': \(reason)"
+    case .programTooLarge(let program, let instructions, let limit):
+      return "program '\(program)' has \(instructions) instructions; the kernel verifies at most \(limit) "
+        + "in one program: split it with BPF-to-BPF calls in bpf_loop callbacks or tail calls"
     case .mapCreation(let map, let e): return "map '\(map)': cannot create it: \(e)"
     case .mapSetup(let map, let operation, let e): return "map '\(map)': \(operation) failed: \(e)"
     case .pinnedMapIncompatible(let map, let path, let differences):

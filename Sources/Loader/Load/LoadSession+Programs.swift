@@ -65,6 +65,9 @@ extension LoadSession {
     }
   }
 
+  /// The most instructions (8-byte slots) the kernel takes in one program.
+  static var instructionLimit: Int { 1_000_000 }
+
   /// Links, relocates and loads one program.
   mutating func load(_ spec: Object.Program) throws(LoadError) -> LoadedObject.Program {
     guard let type = spec.type else {
@@ -76,6 +79,11 @@ extension LoadSession {
       if let failure = coreFailures[placement.name] { throw .coreRelocation(program: spec.name, failure) }
     }
     try applyRelocations(&linked, program: spec.name)
+    // Kernel: BPF_COMPLEXITY_LIMIT_INSNS; larger programs get E2BIG without a log.
+    let slots = linked.slots.last.map { $0 + (linked.instructions.last?.slotCount ?? 1) } ?? 0
+    if slots > Self.instructionLimit {
+      throw .programTooLarge(program: spec.name, instructions: slots, limit: Self.instructionLimit)
+    }
 
     var attributes = ProgramLoadAttributes(
       type: type, instructions: Instruction.encode(linked.instructions, order: .host),

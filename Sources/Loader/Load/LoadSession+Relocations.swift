@@ -44,6 +44,10 @@ extension LoadSession {
     guard let ext = file.externs.first(where: { $0.name == name }) else {
       throw .relocation(program: program, reason: "references undefined symbol '\(name)'")
     }
+    if isDeclaredMap(ext) {
+      throw .mapDefinition(map: name, reason: "program '\(program)' uses it, but the object only declares it "
+        + "(extern in .maps) and defines it nowhere; define the map or link the object that does")
+    }
     var insn = original
     switch ext.kind {
     case .kconfig:
@@ -93,6 +97,15 @@ extension LoadSession {
       }
     }
     return insn
+  }
+
+  /// An extern whose BTF VAR sits in the `.maps` DATASEC: a map declaration.
+  func isDeclaredMap(_ ext: Extern) -> Bool {
+    guard let btf = object.btf, let id = ext.btfTypeID ?? btf.firstType(named: ext.name, kind: .variable),
+          let maps = btf.firstType(named: ".maps", kind: .dataSection),
+          let entries = try? btf.variables(of: maps)
+    else { return false }
+    return entries.contains { $0.type == id }
   }
 
   /// The kernel BTF id of a named FUNC or VAR, nil when absent.
