@@ -34,6 +34,9 @@ public enum LoadError: Error, Sendable, CustomStringConvertible {
   case verifierRejected(program: String, VerifierReport)
   /// `BPF_PROG_LOAD` failed for a reason other than the verifier (EPERM, EINVAL…).
   case programLoad(program: String, SyscallError, log: VerifierReport?)
+  /// A privileged process got EPERM for a program type the kernel can
+  /// refuse as a whole (tracing, LSM, freplace under lockdown or without ftrace).
+  case programTypeRefused(program: String, type: String, SyscallError)
   /// The program's section name is not a known SEC() and no type was set.
   case unknownSection(program: String, UnknownSectionName)
   /// A relocation cannot be applied.
@@ -80,6 +83,10 @@ public enum LoadError: Error, Sendable, CustomStringConvertible {
       var text = "program '\(program)': \(e)"
       if let log, !log.errorLine.isEmpty { text += "; verifier: \(log.errorLine)" }
       return text
+    case .programTypeRefused(let program, let type, let e):
+      return "program '\(program)': the kernel refuses \(type) programs (\(e.errno?.name ?? "EPERM")) although "
+        + "this process is privileged: the kernel is locked down (lockdown=integrity or confidentiality) "
+        + "or ftrace offers no attachable functions; such programs cannot be loaded on this kernel"
     case .unknownSection(let program, let e): return "program '\(program)': \(e)"
     case .relocation(let program, let reason): return "program '\(program)': \(reason)"
     case .coreRelocation(let program, let e): return "program '\(program)': \(e)"

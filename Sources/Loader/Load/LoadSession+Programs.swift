@@ -1,4 +1,5 @@
 import BTF
+import Glibc
 import ELFReader
 import Instructions
 import Relocation
@@ -158,6 +159,10 @@ extension LoadSession {
       capacity = max(needed + 1, capacity * 4)
     }
     if text.isEmpty {
+      let lockable: [ProgramType] = [.tracing, .lsm, .ext]
+      if lastError.errno == .EPERM, lockable.contains(attributes.type), geteuid() == 0 {
+        throw .programTypeRefused(program: program, type: attributes.type.kernelName, lastError)
+      }
       throw .programLoad(program: program, lastError, log: nil)
     }
     let report = VerifierReport(log: text)
