@@ -28,7 +28,7 @@ extension LoadSession {
                             reason: "uses \(variable.map { "variable '\($0)' in " } ?? "")section \(section), which has no map")
         }
         insn.source = Register(rawValue: 2)  // Kernel: BPF_PSEUDO_MAP_VALUE
-        insn.immediate = Int64(UInt32(bitPattern: fd.rawValue)) | Int64(offset) << 32
+        insn.immediate = Int64(UInt32(bitPattern: fd.rawValue)) | Int64(truncatingIfNeeded: offset) << 32
       case .extern(let name, let usage):
         insn = try resolveExtern(name, usage: usage, insn, program: program)
       case .unsupported(let problem):
