@@ -1,3 +1,4 @@
+import Syscall
 import UAPI
 
 /// Something the running kernel lacks, with the first release that has it.
@@ -6,8 +7,9 @@ import UAPI
 public enum FeatureError: Error, Sendable, Equatable, CustomStringConvertible {
   /// The kernel cannot create maps of this type.
   case mapType(MapType, minimumKernel: String?)
-  /// The kernel cannot load programs of this type.
-  case programType(ProgramType, minimumKernel: String?)
+  /// The kernel cannot load programs of this type; `refusal` is the errno
+  /// its probe got (`EPERM` means refused here, not too old).
+  case programType(ProgramType, minimumKernel: String?, refusal: Errno?)
   /// The kernel lacks a feature (BTF kind, global data, ring buffers...).
   case feature(KernelFeature, minimumKernel: String)
   /// Programs of this type may not call this helper on this kernel.
@@ -17,9 +19,14 @@ public enum FeatureError: Error, Sendable, Equatable, CustomStringConvertible {
     switch self {
     case .mapType(let type, let minimum):
       return "this kernel cannot create \(type.kernelName) maps" + Self.needs(minimum)
-    case .programType(let type, let minimum):
+    case .programType(let type, let minimum, let refusal):
+      if refusal == .EPERM {
+        return "this kernel refuses to load \(type.kernelName) programs (EPERM): it is locked "
+          + "down (/sys/kernel/security/lockdown) or the process lacks CAP_BPF with "
+          + "CAP_PERFMON/CAP_SYS_ADMIN"
+      }
       return "this kernel cannot load \(type.kernelName) programs" + Self.needs(minimum)
-        + " (or it was built without the option that enables them)"
+        + "; a newer kernel may also have been built without the option that enables them"
     case .feature(let feature, let minimum):
       return "this kernel lacks \(feature.summary)" + Self.needs(minimum)
     case .helper(let id, let type):

@@ -121,8 +121,11 @@ extension FeatureProber {
     let check = Self.targetCheck(type)
     let outcome = kernel.loadProgram(attributes, map: nil, logCapacity: check == nil ? 0 : Self.probeLogCapacity)
     if outcome.succeeded { return true }
-    guard let (errno, text) = check, outcome.errno == errno else { return false }
-    return text.isEmpty || outcome.log.contains(text)
+    if let (errno, text) = check, outcome.errno == errno, text.isEmpty || outcome.log.contains(text) {
+      return true
+    }
+    recordRefusal(type, outcome.errno)
+    return false
   }
 
   func probeHelper(_ helper: Int32, _ type: ProgramType) -> Bool {

@@ -1,5 +1,6 @@
 import BTF
 import Synchronization
+import Syscall
 import UAPI
 
 /// Probes the running kernel, one tiny real load or create per question, and
@@ -21,6 +22,7 @@ public final class FeatureProber: Sendable {
     var helpers: [HelperKey: Bool] = [:]
     var features: [KernelFeature: Bool] = [:]
     var btfFlags: [BTFFlag: Bool] = [:]
+    var programRefusals: [ProgramType: Errno] = [:]
   }
 
   struct HelperKey: Hashable {
@@ -60,6 +62,17 @@ public final class FeatureProber: Sendable {
   /// far as rejecting the (deliberately bogus) target BTF id.
   public func supports(_ type: ProgramType) -> Bool {
     cached(\.programs, type) { probeProgram(type) }
+  }
+
+  /// The errno with which the kernel refused the `type` probe program
+  /// (`EPERM` under lockdown, `EINVAL` for a type it does not know), nil
+  /// when it loaded or was not probed yet.
+  public func refusal(of type: ProgramType) -> Errno? {
+    cache.withLock { $0.programRefusals[type] }
+  }
+
+  func recordRefusal(_ type: ProgramType, _ errno: Errno?) {
+    cache.withLock { $0.programRefusals[type] = errno }
   }
 
   /// Whether a program of `type` may call helper number `helper`.
@@ -104,6 +117,7 @@ public final class FeatureProber: Sendable {
       btf: btfSupport,
       mapTypes: Set(MapType.allKnown.filter { $0 != .unspec && supports($0) }),
       programTypes: Set(ProgramType.allKnown.filter { $0 != .unspec && supports($0) }),
+      programTypeRefusals: cache.withLock { $0.programRefusals },
       features: Set(KernelFeature.allCases.filter { supports($0) }),
       helperProber: self)
   }

@@ -1,4 +1,5 @@
 import BTF
+import Syscall
 import UAPI
 
 /// What a kernel offers, as the loader takes it: probed from the running
@@ -14,6 +15,9 @@ public struct KernelFeatures: Sendable {
   public var btf: BTF.KernelSupport?
   public var mapTypes: Set<MapType>
   public var programTypes: Set<ProgramType>
+  /// How the kernel refused each missing program type's probe (`EPERM`:
+  /// lockdown or capabilities, not age), for better errors.
+  public var programTypeRefusals: [ProgramType: Errno]
   public var features: Set<KernelFeature>
   /// Fixed answers for (program type, helper number), checked before probing.
   public var helperOverrides: [ProgramType: [Int32: Bool]]
@@ -22,12 +26,13 @@ public struct KernelFeatures: Sendable {
 
   public init(
     btf: BTF.KernelSupport?, mapTypes: Set<MapType>, programTypes: Set<ProgramType>,
-    features: Set<KernelFeature>, helperOverrides: [ProgramType: [Int32: Bool]] = [:],
+    programTypeRefusals: [ProgramType: Errno] = [:], features: Set<KernelFeature>, helperOverrides: [ProgramType: [Int32: Bool]] = [:],
     helperProber: FeatureProber? = nil
   ) {
     self.btf = btf
     self.mapTypes = mapTypes
     self.programTypes = programTypes
+    self.programTypeRefusals = programTypeRefusals
     self.features = features
     self.helperOverrides = helperOverrides
     self.helperProber = helperProber
@@ -65,7 +70,7 @@ public struct KernelFeatures: Sendable {
 
   /// Throws "needs Linux X.Y" when the program type is missing.
   public func require(_ type: ProgramType) throws(FeatureError) {
-    if !supports(type) { throw .programType(type, minimumKernel: MinimumKernel.of(type)) }
+    if !supports(type) { throw .programType(type, minimumKernel: MinimumKernel.of(type), refusal: programTypeRefusals[type]) }
   }
 
   /// Throws "needs Linux X.Y" when the feature is missing.
