@@ -94,7 +94,9 @@ public final class FeatureProber: Sendable {
   /// it accepts no BTF at all (then no BTF should be loaded).
   public var btfSupport: BTF.KernelSupport? {
     guard supports(.btf) else { return nil }
-    var kinds: Set<BTF.Kind> = BTF.KernelSupport.minimal.kinds
+    // `void` (kind 0) is implicit in every BTF; listing it keeps a fully
+    // capable kernel equal to `KernelSupport.all`.
+    var kinds: Set<BTF.Kind> = BTF.KernelSupport.minimal.kinds.union([.void])
     for feature in [KernelFeature.btfFunctions, .btfDataSections, .btfFloat, .btfDeclarationTags,
                     .btfTypeTags, .btfEnum64] where supports(feature) {
       kinds.formUnion(feature.btfKinds)
