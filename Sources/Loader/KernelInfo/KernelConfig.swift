@@ -59,8 +59,11 @@ public struct KernelConfig: Sendable, Hashable {
   /// `source` names the file in errors.
   public init(text: String, source: String = "kernel config") throws(KernelConfigError) {
     var values: [String: Value] = [:]
-    for rawLine in text.split(separator: "\n", omittingEmptySubsequences: true) {
-      let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
+    // Split on bytes: a Character-wise split would keep "\r\n" (one
+    // grapheme) inside the line.
+    for bytes in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
+      let trimmed = bytes.last == UInt8(ascii: "\r") ? bytes.dropLast() : bytes[...]
+      let line = Substring(String(decoding: trimmed, as: UTF8.self))
       if line.hasPrefix("#") {
         let notSet = " is not set"
         if line.hasPrefix("# "), line.hasSuffix(notSet) {
