@@ -88,6 +88,9 @@ import UAPI
 
     let none = FeatureProber(kernel: FakeProbeKernel(.init(missingBTFKinds: [.integer])))
     #expect(none.btfSupport == nil)
+    let noBTF = none.snapshot()
+    #expect(!noBTF.supports(.btf))
+    #expect(noBTF.btf == .minimal)
     #expect(!none.supports(.btfFloat), "no BTF at all means no BTF kind")
   }
 
@@ -144,6 +147,7 @@ import UAPI
     let prober = FeatureProber(kernel: FakeProbeKernel(.init(missingMaps: [.array], refuseNames: true)))
     #expect(!prober.supports(.globalData), "global data lives in an array map")
     #expect(!prober.supports(.mmapableArrays))
+    #expect(!prober.supports(.frozenMaps))
     #expect(!prober.supports(.programNames))
     #expect(prober.supports(.kfuncCalls))
     #expect(prober.supports(.bpfCookie))

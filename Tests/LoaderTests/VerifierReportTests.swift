@@ -30,6 +30,7 @@ import Testing
       "invalid access to packet, off=0 size=1, R1(id=0,off=0,r=0)",
       "R1 offset is outside of the packet",
     ])
+    #expect(report.errorLine == report.errorLines.joined(separator: "\n"))
     #expect(report.source?.line == 48)
     #expect(report.source?.text == "return *data == 0 ? XDP_DROP : XDP_PASS;")
     #expect(report.failingInstruction == 1)

@@ -56,6 +56,7 @@ extension KernelFeature {
     case .btfEnum64: "BTF ENUM64"
     case .globalData: "global data (.data/.rodata/.bss maps)"
     case .mmapableArrays: "memory-mappable array maps (BPF_F_MMAPABLE)"
+    case .frozenMaps: "read-only maps (BPF_F_RDONLY_PROG, BPF_MAP_FREEZE)"
     case .bpfCookie: "BPF cookies (bpf_get_attach_cookie)"
     case .ringBuffer: "ring buffers (BPF_MAP_TYPE_RINGBUF)"
     case .programNames: "program and map names"

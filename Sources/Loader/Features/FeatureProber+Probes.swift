@@ -166,6 +166,9 @@ extension FeatureProber {
     case .mmapableArrays:
       let map = MapCreateAttributes(type: .array, keySize: 4, valueSize: 4, maxEntries: 1, flags: .mmapable)
       return kernel.createMap(map, btf: nil, inner: nil).succeeded
+    case .frozenMaps:
+      let map = MapCreateAttributes(type: .array, keySize: 4, valueSize: 4, maxEntries: 1, flags: .readOnlyProgram)
+      return kernel.createMap(map, btf: nil, inner: nil).succeeded
     case .bpfCookie:
       return supports(helper: Self.attachCookieHelper, in: .tracepoint)
     case .ringBuffer:

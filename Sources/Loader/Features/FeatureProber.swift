@@ -116,7 +116,7 @@ public final class FeatureProber: Sendable {
   /// as the value the loader takes. Helpers stay on demand through this prober.
   public func snapshot() -> KernelFeatures {
     KernelFeatures(
-      btf: btfSupport,
+      btf: btfSupport ?? .minimal,
       mapTypes: Set(MapType.allKnown.filter { $0 != .unspec && supports($0) }),
       programTypes: Set(ProgramType.allKnown.filter { $0 != .unspec && supports($0) }),
       programTypeRefusals: cache.withLock { $0.programRefusals },

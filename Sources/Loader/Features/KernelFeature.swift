@@ -29,6 +29,10 @@ public enum KernelFeature: String, Sendable, Hashable, CaseIterable, CustomStrin
   /// Array maps created with `BPF_F_MMAPABLE`, so global data can be
   /// memory-mapped into the process. Kernel: Linux 5.5.
   case mmapableArrays
+  /// Maps read-only for programs (`BPF_F_RDONLY_PROG`) and frozen for user
+  /// space (`BPF_MAP_FREEZE`), as `.rodata` needs; both arrived together.
+  /// Kernel: Linux 5.2.
+  case frozenMaps
   /// `bpf_get_attach_cookie` (helper 174). Kernel: Linux 5.15.
   case bpfCookie
   /// `BPF_MAP_TYPE_RINGBUF`. Kernel: Linux 5.8.

@@ -11,8 +11,10 @@ import UAPI
 /// then the prober this value came from; with neither, a helper is assumed
 /// available and the verifier has the last word.
 public struct KernelFeatures: Sendable {
-  /// The BTF loader's abilities, for sanitizing object BTF; nil: no BTF at all.
-  public var btf: BTF.KernelSupport?
+  /// The BTF loader's abilities, for sanitizing object BTF. Meaningful only
+  /// when `supports(.btf)`: a kernel without BTF gets `.minimal` here and
+  /// should be given no BTF at all.
+  public var btf: BTF.KernelSupport
   public var mapTypes: Set<MapType>
   public var programTypes: Set<ProgramType>
   /// How the kernel refused each missing program type's probe (`EPERM`:
@@ -25,7 +27,7 @@ public struct KernelFeatures: Sendable {
   public let helperProber: FeatureProber?
 
   public init(
-    btf: BTF.KernelSupport?, mapTypes: Set<MapType>, programTypes: Set<ProgramType>,
+    btf: BTF.KernelSupport, mapTypes: Set<MapType>, programTypes: Set<ProgramType>,
     programTypeRefusals: [ProgramType: Errno] = [:], features: Set<KernelFeature>, helperOverrides: [ProgramType: [Int32: Bool]] = [:],
     helperProber: FeatureProber? = nil
   ) {
@@ -42,6 +44,9 @@ public struct KernelFeatures: Sendable {
   public static func probe(using prober: FeatureProber = .system) -> KernelFeatures {
     prober.snapshot()
   }
+
+  /// The running kernel, probed once per process (same as `probe()`).
+  public static var probed: KernelFeatures { probe() }
 
   /// A kernel with everything this library knows (nothing is checked or
   /// rewritten); the starting point for simulating a kernel that lacks something.

@@ -47,6 +47,7 @@ public enum MinimumKernel {
     .btfEnum64: "6.0",
     .globalData: "5.2",
     .mmapableArrays: "5.5",
+    .frozenMaps: "5.2",
     .bpfCookie: "5.15",
     .ringBuffer: "5.8",
     .programNames: "4.15",

@@ -13,6 +13,8 @@ public struct VerifierReport: Sendable, Hashable, CustomStringConvertible {
   public let log: String
   /// The error line(s), oldest first; empty when the log is empty.
   public let errorLines: [String]
+  /// `errorLines` as one string ("" for an empty log).
+  public var errorLine: String { errorLines.joined(separator: "\n") }
   /// The instruction (8-byte slot index) the verifier was at when it failed.
   public let failingInstruction: Int?
   /// The C source line of the failure: the last `; <text> @ <file>:<line>`
