@@ -78,7 +78,7 @@ extension FeatureProber {
 
   /// `r0 = 0; exit`.
   static let returnZero: [UInt8] = Instruction.encode(
-    [Instruction.moveImmediate(.r0, 0), .exit], order: .host)
+    [FeatureProber.move(.r0, 0), .exit], order: .host)
 
   /// Load attributes that let a program of `type` pass the checks that come
   /// before the verifier (expected attach type, target id, sleepable flag).
@@ -182,7 +182,7 @@ extension FeatureProber {
       // knows kfunc calls looks the id up and says so; an older one rejects
       // the call instruction itself.
       let call = Instruction(opcode: Instruction.call(helper: 0).opcode, source: Register(rawValue: 2), immediate: 1)
-      let program = Instruction.encode([Instruction.moveImmediate(.r0, 0), call, .exit], order: .host)
+      let program = Instruction.encode([FeatureProber.move(.r0, 0), call, .exit], order: .host)
       let attributes = Self.programAttributes(.schedCls, instructions: program)
       let outcome = kernel.loadProgram(attributes, map: nil, logCapacity: Self.probeLogCapacity)
       return outcome.succeeded || outcome.log.contains("is not a function")
@@ -195,14 +195,14 @@ extension FeatureProber {
     [
       Instruction.loadImmediate64(.r1, 0, pseudo: .mapValue),
       Instruction(opcode: Opcode(rawValue: 0x7a), destination: .r1, offset: 0, immediate: 42),
-      Instruction.moveImmediate(.r0, 0),
+      FeatureProber.move(.r0, 0),
       .exit,
     ], order: .host)
 }
 
-extension Instruction {
+extension FeatureProber {
   /// `dst = imm` (64-bit move of a sign-extended 32-bit immediate).
-  static func moveImmediate(_ destination: Register, _ value: Int32) -> Instruction {
+  static func move(_ destination: Register, _ value: Int32) -> Instruction {
     Instruction(opcode: Opcode(rawValue: 0xb7), destination: destination, immediate: Int64(value))
   }
 }

@@ -19,7 +19,7 @@ public struct VerifierReport: Sendable, Hashable, CustomStringConvertible {
   public let failingInstruction: Int?
   /// The C source line of the failure: the last `; <text> @ <file>:<line>`
   /// line before the error, else `lineTable`'s line for `failingInstruction`.
-  public let source: SourceLocation?
+  public let source: SourceLine?
   /// The relocation the loader poisoned, when that is what failed
   /// (the description from `coreRelocation`, or a generic one).
   public let coreRelocationFailure: String?
@@ -63,7 +63,7 @@ public struct VerifierReport: Sendable, Hashable, CustomStringConvertible {
     errorLines = lines[first..<end].map(String.init)
 
     var instruction: Int? = nil
-    var sourceFromLog: SourceLocation? = nil
+    var sourceFromLog: SourceLine? = nil
     var index = end - 1
     while index >= 0, instruction == nil || sourceFromLog == nil {
       let line = lines[index]
@@ -126,14 +126,14 @@ public struct VerifierReport: Sendable, Hashable, CustomStringConvertible {
   }
 
   /// `; <text> @ <file>:<line>`, the kernel's rendering of line_info.
-  static func sourceComment(_ line: Substring) -> SourceLocation? {
+  static func sourceComment(_ line: Substring) -> SourceLine? {
     guard line.hasPrefix(";"), let at = lastSeparator(in: line) else { return nil }
     let place = line[at.upperBound...]
     guard let colon = place.lastIndex(of: ":"), let number = Int(place[place.index(after: colon)...]) else {
       return nil
     }
     let text = line[line.index(after: line.startIndex)..<at.lowerBound]
-    return SourceLocation(file: String(place[..<colon]), line: number, text: SourceLocation.trimmed(text))
+    return SourceLine(file: String(place[..<colon]), line: number, text: SourceLine.trimmed(text))
   }
 
   /// The last " @ " in `line`.

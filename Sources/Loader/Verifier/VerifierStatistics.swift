@@ -56,7 +56,7 @@ public struct VerifierStatistics: Sendable, Hashable {
         if words.count >= 3 { result.verificationTimeMicroseconds = Int(words[2]) }
       } else if line.hasPrefix("stack depth ") {
         result.stackDepths = line.dropFirst("stack depth ".count).split(separator: "+").compactMap {
-          Int(SourceLocation.trimmed($0))
+          Int(SourceLine.trimmed($0))
         }
       }
     }
