@@ -8,7 +8,12 @@ import Syscall
 /// Every case names the object, map, program or variable it is about and
 /// says what to do; kernel refusals carry the `SyscallError` (command, errno
 /// name, hint) and verifier refusals the `VerifierReport` with the C source line.
-public enum LoadError: Error, Sendable, CustomStringConvertible {
+///
+/// `indirect`: payloads live in one box, so the error is a pointer wide.
+/// Thrown by value through typed throws, a multi-hundred-byte error (the
+/// report alone holds the log and several strings) crashed debug builds of
+/// the CLI with a corrupted stack (Swift 6.3.1); boxed, it is cheap and safe.
+public indirect enum LoadError: Error, Sendable, CustomStringConvertible {
   /// The ELF object could not be read.
   case open(ELFError)
   /// The object's `.BTF` or `.BTF.ext` is malformed.
@@ -17,7 +22,7 @@ public enum LoadError: Error, Sendable, CustomStringConvertible {
   case kernelBTF(BTFError)
   /// A custom target BTF given in the options could not be read.
   case targetBTF(path: String, BTFError)
-  /// A feature this kernel lacks.
+  /// A feature this kernel lacks; `minimumKernel` reads "Linux 5.8".
   case unsupported(feature: String, minimumKernel: String)
   /// A map definition that cannot be created as written (no type, a map
   /// the code uses but the object only declares `extern`).
@@ -67,7 +72,7 @@ public enum LoadError: Error, Sendable, CustomStringConvertible {
         + "or give a target BTF file"
     case .targetBTF(let path, let e): return "cannot read target BTF \(path): \(e)"
     case .unsupported(let feature, let minimumKernel):
-      return "\(feature) is not supported by this kernel; it needs Linux \(minimumKernel) or later"
+      return "\(feature) is not supported by this kernel; it needs \(minimumKernel) or later"
     case .mapDefinition(let map, let reason): return "map '\(map)': \(reason)"
     case .programTooLarge(let program, let instructions, let limit):
       return "program '\(program)' has \(instructions) instructions; the kernel verifies at most \(limit) "

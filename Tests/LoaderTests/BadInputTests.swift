@@ -71,6 +71,6 @@ import TestSupport
     #expect(program == "unknown_helper")
     #expect(report.errorLine.contains("invalid func unknown#99999"))
     // The call is on line 5 of the source (3 prologue lines + the pointer).
-    #expect(report.sourceLine == 5)
+    #expect(report.source?.line == 5)
   }
 }

@@ -115,13 +115,13 @@ import UAPI
     let error = try #require(loadError { _ = try Object.open(path: Self.object.path).load(kernel: kernel) })
     guard case .verifierRejected(let program, let report) = error else { Issue.record("unexpected \(error)"); return }
     #expect(program == "xdp_pass")
-    #expect(report.errorLine == "R0 !read_ok")
-    #expect(report.sourceLine == 44 && report.sourceFile == "programs.bpf.c")
+    #expect(report.errorLine.hasSuffix("R0 !read_ok"))
+    #expect(report.source?.line == 44 && report.source?.file == "programs.bpf.c")
     let attempts = kernel.snapshot.loads.filter { $0.attributes.name == "xdp_pass" }
     // First without a log, then with one, growing until the 300000 bytes fit.
     #expect(attempts.first?.logLevel == nil)
     let capacities = attempts.dropFirst().compactMap(\.logCapacity)
-    #expect(capacities.count >= 2 && capacities == capacities.sorted() && (capacities.last ?? 0) > 300_000)
+    #expect(capacities.count >= 2 && capacities == capacities.sorted() && (capacities.last ?? 0) >= 300_000)
   }
 }
 

@@ -47,8 +47,8 @@ import UAPI
     }
     #expect(name == program)
     #expect(report.errorLine.hasSuffix(message), "\(report.errorLine)")
-    #expect(report.sourceLine == line)
-    #expect(report.sourceFile?.hasSuffix("err_verifier.bpf.c") == true)
+    #expect(report.source?.line == line)
+    #expect(report.source?.file.hasSuffix("err_verifier.bpf.c") == true)
     #expect(error.description.contains("err_verifier.bpf.c:\(line)"))
   }
 

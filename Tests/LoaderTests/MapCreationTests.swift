@@ -119,7 +119,9 @@ import UAPI
   }
 
   @Test func kernelWithoutAMapTypeGivesTheMinimumKernel() throws {
-    let kernel = FakeKernel(features: KernelFeatures(unsupportedMapTypes: [.ringbuf]))
+    var features = KernelFeatures.everything
+    features.mapTypes.remove(.ringbuf)
+    let kernel = FakeKernel(features: features)
     let object = try Object.open(path: Fixture.object("ringbuf.bpf.o").path)
     let error = try #require(loadError { _ = try object.load(kernel: kernel) })
     guard case .unsupported(let feature, let minimum) = error else {
@@ -127,7 +129,7 @@ import UAPI
       return
     }
     #expect(feature.contains("BPF_MAP_TYPE_RINGBUF"))
-    #expect(minimum == "5.8")  // Linux 5.8 added BPF_MAP_TYPE_RINGBUF
+    #expect(minimum == "Linux 5.8")  // Linux 5.8 added BPF_MAP_TYPE_RINGBUF
     #expect(error.description.contains("needs Linux 5.8"))
     #expect(kernel.snapshot.loads.isEmpty)
   }

@@ -72,7 +72,9 @@ import UAPI
   }
 
   @Test func btfSanitizedForAnOldKernel() throws {
-    let kernel = FakeKernel(features: KernelFeatures(btf: .minimal))
+    var features = KernelFeatures.everything
+    features.btf = .minimal
+    let kernel = FakeKernel(features: features)
     let loaded = try Object.open(path: Fixture.object("programs.bpf.o").path).load(kernel: kernel)
     defer { loaded.close() }
     let uploaded = try BTF(bytes: try #require(kernel.snapshot.btfUploads.first))

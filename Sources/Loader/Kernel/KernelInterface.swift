@@ -34,9 +34,9 @@ public protocol KernelInterface: Sendable {
   var pageSize: Int { get }
   /// The running kernel's BTF (vmlinux).
   func kernelBTF() throws(LoadError) -> BTF
-  /// `CONFIG_*` values (`y`, `m`, `n`, numbers, quoted strings), from
-  /// `/proc/config.gz` or `/boot/config-<release>`; nil when neither exists.
-  func kernelConfig() -> [String: String]?
+  /// The kernel's configuration (`/proc/config.gz` or
+  /// `/boot/config-<release>`); nil when neither exists.
+  func kernelConfig() -> KernelConfig?
   /// The address of a kernel symbol from `/proc/kallsyms`, nil when absent.
   func kernelSymbolAddress(_ name: String) -> UInt64?
   /// `LINUX_VERSION_CODE` of the running kernel (from uname).

@@ -13,8 +13,7 @@ public final class SystemKernel: KernelInterface {
   public static let shared = SystemKernel()
 
   private let btfCache = Mutex<BTF?>(nil)
-  private let configCache = Mutex<[String: String]??>(nil)
-  private let symbolCache = Mutex<KernelSymbols?>(nil)
+  private let configCache = Mutex<KernelConfig??>(nil)
 
   public init() {}
 
@@ -23,19 +22,27 @@ public final class SystemKernel: KernelInterface {
   }
 
   public func loadProgram(_ attributes: ProgramLoadAttributes, log: inout VerifierLog?) throws(SyscallError) -> OwnedFD {
-    if var filled = log {
-      defer { log = filled }
-      return try BPF.loadProgram(attributes, log: &filled)
+    guard var filled = log else { return try BPF.loadProgram(attributes) }
+    do throws(SyscallError) {
+      let fd = try BPF.loadProgram(attributes, log: &filled)
+      log = filled
+      return fd
+    } catch {
+      log = filled
+      throw error
     }
-    return try BPF.loadProgram(attributes)
   }
 
   public func loadBTF(_ bytes: [UInt8], log: inout VerifierLog?) throws(SyscallError) -> OwnedFD {
-    if var filled = log {
-      defer { log = filled }
-      return try BPF.loadBTF(bytes, log: &filled)
+    guard var filled = log else { return try BPF.loadBTF(bytes) }
+    do throws(SyscallError) {
+      let fd = try BPF.loadBTF(bytes, log: &filled)
+      log = filled
+      return fd
+    } catch {
+      log = filled
+      throw error
     }
-    return try BPF.loadBTF(bytes)
   }
 
   public func updateElement(map: BorrowedFD, key: [UInt8], value: [UInt8]) throws(SyscallError) {
@@ -82,24 +89,19 @@ public final class SystemKernel: KernelInterface {
     }
   }
 
-  public func kernelConfig() -> [String: String]? {
+  public func kernelConfig() -> KernelConfig? {
     if let cached = configCache.withLock({ $0 }) { return cached }
-    let values = KernelConfig.load()
-    configCache.withLock { $0 = .some(values) }
-    return values
+    let config = try? KernelConfig.load()
+    configCache.withLock { $0 = .some(config) }
+    return config
   }
 
   public func kernelSymbolAddress(_ name: String) -> UInt64? {
-    let table = symbolCache.withLock { cached -> KernelSymbols in
-      if let cached { return cached }
-      let loaded = KernelSymbols.load()
-      cached = loaded
-      return loaded
-    }
-    return table.address(of: name)
+    guard case .success(let symbols) = KernelSymbols.system else { return nil }
+    return try? symbols.address(of: name)
   }
 
-  public var kernelVersionCode: UInt32 { KernelVersion.running }
+  public var kernelVersionCode: UInt32 { KernelRelease.current?.versionCode ?? 0 }
 
   public var features: KernelFeatures { KernelFeatures.probed }
 }
@@ -123,19 +125,6 @@ enum PossibleCPUs {
       highest = max(highest, last)
     }
     return highest >= 0 ? highest + 1 : nil
-  }
-}
-
-/// `LINUX_VERSION_CODE` from uname: `KERNEL_VERSION(a, b, c)` = a<<16 | b<<8 | min(c, 255).
-enum KernelVersion {
-  static var running: UInt32 {
-    code(release: BTF.kernelRelease ?? "")
-  }
-
-  static func code(release: String) -> UInt32 {
-    let numbers = release.split(whereSeparator: { !$0.isNumber }).prefix(3).map { UInt32($0) ?? 0 }
-    let parts = numbers + Array(repeating: 0, count: max(0, 3 - numbers.count))
-    return min(parts[0], 255) << 16 | min(parts[1], 255) << 8 | min(parts[2], 255)
   }
 }
 

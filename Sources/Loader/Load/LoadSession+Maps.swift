@@ -39,10 +39,10 @@ extension LoadSession {
       break
     }
     if spec.role != .defined {
-      if !kernel.features.mmapableArrays { a.flags.remove(.mmapable) }
-      if !kernel.features.frozenMaps { a.flags.remove(.readOnlyProgram) }
+      if !kernel.features.supports(.mmapableArrays) { a.flags.remove(.mmapable) }
+      if !kernel.features.supports(.frozenMaps) { a.flags.remove(.readOnlyProgram) }
     }
-    if let btf = btfFD, let objectBTF = object.btf, !MapTypeHistory.takesNoBTF(spec.type) {
+    if let btf = btfFD, let objectBTF = object.btf, !MapBTFPolicy.takesNoBTF(spec.type) {
       switch spec.role {
       case .defined:
         if let d = spec.definition, d.keyTypeID != nil || d.valueTypeID != nil {
@@ -77,10 +77,6 @@ extension LoadSession {
   mutating func createMap(_ spec: Object.Map) throws(LoadError) -> LoadedObject.Map {
     if spec.type == .unspec {
       throw .mapDefinition(map: spec.name, reason: "has no type; add __uint(type, BPF_MAP_TYPE_...) to its definition")
-    }
-    if !kernel.features.supports(spec.type) {
-      throw .unsupported(feature: "\(spec.type.kernelName) (map '\(spec.name)')",
-                         minimumKernel: MapTypeHistory.minimumKernel(spec.type))
     }
     var a = try attributes(for: spec)
     let isFrozen = a.flags.contains(.readOnlyProgram) && spec.role != .defined
@@ -117,6 +113,7 @@ extension LoadSession {
     do throws(SyscallError) {
       fd = try kernel.createMap(a)
     } catch {
+      try explainMissingMapType(spec, error)
       guard a.btfFD != nil else { throw .mapCreation(map: spec.name, error) }
       // Some kernels refuse BTF for some types; libbpf retries without.
       a.btfFD = nil
@@ -155,6 +152,14 @@ extension LoadSession {
     return handle
   }
 
+  /// After a refused create: when the probes say the kernel has no such
+  /// map type, say so with the first release that has it.
+  func explainMissingMapType(_ spec: Object.Map, _ error: SyscallError) throws(LoadError) {
+    guard error.errno != .EPERM, !kernel.features.supports(spec.type) else { return }
+    throw .unsupported(feature: "\(spec.type.kernelName) (map '\(spec.name)')",
+                       minimumKernel: MinimumKernel.of(spec.type) ?? "a newer kernel")
+  }
+
   func makeHandle(_ spec: Object.Map, _ a: MapCreateAttributes, fd: consuming OwnedFD, pinPath: String?,
                   reused: Bool, frozen: Bool, mapping: consuming MappedRegion?) -> LoadedObject.Map {
     LoadedObject.Map(
@@ -175,14 +180,18 @@ extension LoadSession {
   /// `.kconfig` contents from the kernel's configuration and the overrides.
   func kconfigBytes() throws(LoadError) -> [UInt8]? {
     guard let kconfig else { return nil }
-    var config = kernel.kernelConfig() ?? [:]
-    for (k, v) in object.options.kconfigOverrides { config[k] = v }
-    let special: [String: UInt64] = [
-      "LINUX_KERNEL_VERSION": UInt64(kernel.kernelVersionCode),
-      "LINUX_HAS_BPF_COOKIE": 1,
-      "LINUX_HAS_SYSCALL_WRAPPER": 1,
-    ]
-    return try kconfig.contents(config: config, special: special, byteOrder: file.byteOrder)
+    var config = kernel.kernelConfig() ?? KernelConfig()
+    let code = kernel.kernelVersionCode
+    config["LINUX_KERNEL_VERSION"] = .integer(Int64(code), text: String(code))
+    config = config.addingLibbpfSpecials(
+      release: nil, hasBPFCookie: kernel.features.supports(.bpfCookie),
+      hasSyscallWrapper: KernelConfig.syscallWrapperSymbol.map { kernel.kernelSymbolAddress($0) != nil } ?? false)
+    for (name, text) in object.options.kconfigOverrides.sorted(by: { $0.key < $1.key }) {
+      do throws(KernelConfigError) { try config.override(name, with: text) } catch {
+        throw .invalidValue(name: name, reason: error.description)
+      }
+    }
+    return try kconfig.contents(config: config, byteOrder: file.byteOrder)
   }
 
   /// Opens the map pinned at `path` if there is one; throws when it differs

@@ -36,6 +36,10 @@ extension LoadSession {
       if case .failed(let error) = decision.result {
         if coreFailures[decision.program] == nil { coreFailures[decision.program] = error }
       } else {
+        if decision.result == .poisoned {
+          poisoned[decision.section, default: [:]][decision.sectionSlot] =
+            "\(decision.localAccess) (\(decision.kind) \(decision.localSpec)): \(decision.reason)"
+        }
         good.append(decision)
       }
     }
@@ -119,58 +123,82 @@ extension LoadSession {
     attributes.attachBTFID = attachID
     if let attachType { attributes.expectedAttachType = attachType }
 
+    var lines = [SourceLineTable.Entry]()
+    for (slot, record) in linked.lineInfo {
+      lines.append(SourceLineTable.Entry(
+        instruction: slot, location: SourceLine(file: record.file, line: Int(record.line), text: record.source)))
+    }
+    var poisonedHere = [Int: String]()
+    for placement in linked.placements {
+      for (sectionSlot, text) in poisoned[placement.sectionName] ?? [:]
+      where sectionSlot >= placement.sectionSlot && sectionSlot < placement.sectionSlot + placement.slotCount {
+        poisonedHere[placement.programSlot + sectionSlot - placement.sectionSlot] = text
+      }
+    }
     var log: String?
-    let fd = try loadWithLogRetry(attributes, program: spec.name, logLevel: spec.logLevel, log: &log)
+    let fd = try loadWithLogRetry(attributes, program: spec.name, logLevel: spec.logLevel,
+                                  lineTable: SourceLineTable(lines), coreRelocations: poisonedHere, log: &log)
     return LoadedObject.Program(
       name: spec.name, sectionName: spec.sectionName, type: type, expectedAttachType: attributes.expectedAttachType,
       attachBTFID: attachID, verifierLog: log, fd: fd)
   }
 
   /// Loads without a log (or with the requested level); on failure loads
-  /// again with a log, growing the buffer until the whole log fits.
+  /// again with a log, growing the buffer until the whole log fits
+  /// (`VerifierLogPolicy`, using the kernel's `log_true_size`).
   func loadWithLogRetry(_ attributes: ProgramLoadAttributes, program: String, logLevel: UInt32,
+                        lineTable: SourceLineTable, coreRelocations: [Int: String],
                         log logText: inout String?) throws(LoadError) -> OwnedFD
   {
-    var log: VerifierLog? = logLevel > 0 ? VerifierLog(level: logLevel, capacity: 1 << 20) : nil
-    let firstError: SyscallError
-    do throws(SyscallError) {
-      let fd = try kernel.loadProgram(attributes, log: &log)
-      logText = log?.text
-      return fd
-    } catch {
-      firstError = error
-    }
-    var capacity = max(log?.capacity ?? 0, 64 << 10)
-    var lastError = firstError
-    var text = log?.text ?? ""
-    for _ in 0 ..< 8 {
-      var retry: VerifierLog? = VerifierLog(level: max(logLevel, 1), capacity: capacity)
+    let policy = VerifierLogPolicy()
+    var capacity = logLevel > 0 ? max(policy.initialCapacity, 1 << 20) : 0
+    var lastError = SyscallError.invalidArgument(.bpf(.programLoad), reason: "not attempted")
+    var lastLog: VerifierLog?
+    for _ in 0 ..< 32 {
+      var log: VerifierLog? = capacity > 0 ? VerifierLog(level: max(logLevel, 1), capacity: capacity) : nil
       do throws(SyscallError) {
-        let fd = try kernel.loadProgram(attributes, log: &retry)
-        logText = retry?.text  // Succeeded this time (a transient failure).
+        let fd = try kernel.loadProgram(attributes, log: &log)
+        logText = log?.text
         return fd
       } catch {
         lastError = error
+        lastLog = log
       }
-      text = retry?.text ?? ""
-      let needed = Int(retry?.trueSize ?? 0)
-      let truncated = lastError.errno == .ENOSPC || needed > capacity
-      guard truncated, capacity < 1 << 30 else { break }
-      capacity = max(needed + 1, capacity * 4)
+      guard let next = policy.nextCapacity(afterFailure: lastError.errno ?? .EINVAL, capacity: capacity,
+                                           trueSize: lastLog?.trueSize ?? 0)
+      else { break }
+      capacity = next
     }
+    let text = lastLog?.text ?? ""
     if text.isEmpty {
-      let lockable: [ProgramType] = [.tracing, .lsm, .ext]
-      if lastError.errno == .EPERM, lockable.contains(attributes.type), geteuid() == 0 {
-        throw .programTypeRefused(program: program, type: attributes.type.kernelName, lastError)
-      }
+      try explainRefusedType(attributes.type, program: program, lastError)
       throw .programLoad(program: program, lastError, log: nil)
     }
-    let report = VerifierReport(log: text)
-    if lastError.errno == .EACCES || lastError.errno == .EINVAL || lastError.errno == .E2BIG
-      || lastError.errno == .ENOSPC
-    {
+    let report = VerifierReport(log: text, lineTable: lineTable,
+                                truncated: lastLog.map(VerifierLogPolicy.isTruncated) ?? false,
+                                coreRelocations: coreRelocations)
+    switch lastError.errno {
+    case .some(.EACCES), .some(.EINVAL), .some(.E2BIG), .some(.ENOSPC):
       throw .verifierRejected(program: program, report)
+    default:
+      throw .programLoad(program: program, lastError, log: report)
     }
-    throw .programLoad(program: program, lastError, log: report)
+  }
+
+  /// A load refused without a log: say so when the kernel lacks or refuses
+  /// the whole program type (lockdown refuses tracing and LSM with EPERM).
+  func explainRefusedType(_ type: ProgramType, program: String, _ error: SyscallError) throws(LoadError) {
+    let features = kernel.features
+    let lockable: [ProgramType] = [.tracing, .lsm, .ext]
+    if error.errno == .EPERM,
+       features.programTypeRefusals[type] == .EPERM || (lockable.contains(type) && geteuid() == 0)
+    {
+      throw .programTypeRefused(program: program, type: type.kernelName, error)
+    }
+    if error.errno == .EINVAL, !features.supports(type), features.supports(.socketFilter) {
+      throw .unsupported(feature: "\(type.kernelName) (program '\(program)')",
+                         minimumKernel: MinimumKernel.of(type) ?? "a newer kernel")
+    }
   }
 }
+

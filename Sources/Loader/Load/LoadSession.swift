@@ -26,6 +26,8 @@ struct LoadSession<Kernel: KernelInterface> {
   var ext: BTF.Extension?
   /// Section code after CO-RE, by section index.
   var code: [Int: InstructionSequence] = [:]
+  /// Poisoned CO-RE relocations, by section and section slot, described.
+  var poisoned: [String: [Int: String]] = [:]
   /// Functions whose CO-RE relocations failed, with the first error.
   var coreFailures: [String: RelocationError] = [:]
   /// Maps created by this load that must be pinned at the end.
@@ -82,6 +84,10 @@ struct LoadSession<Kernel: KernelInterface> {
   /// without (no func/line info, no key/value types), as libbpf does.
   mutating func uploadBTF() {
     guard let btf = object.btf else { return }
+    guard kernel.features.supports(.btf) else {
+      warnings.append("\(file.name): this kernel takes no BTF; loading without it")
+      return
+    }
     let bytes: [UInt8]
     do throws(BTFError) {
       bytes = try ObjectBTF.prepare(btf, file: file, kconfig: kconfig, support: kernel.features.btf)

@@ -39,3 +39,4 @@ struct Load: ParsableCommand {
     if report.programs.contains(where: { !$0.loaded }) { throw ExitCode(1) }
   }
 }
+

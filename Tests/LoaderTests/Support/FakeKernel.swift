@@ -46,17 +46,21 @@ final class FakeKernel: KernelInterface {
   let cpus: Int
   let refusals: [String: Refusal]
   let kernelFeatures: KernelFeatures
-  let config: [String: String]?
+  let config: KernelConfig?
   let symbols: [String: UInt64]
   let btf: BTF?
 
-  init(cpus: Int = 3, refusals: [String: Refusal] = [:], features: KernelFeatures = KernelFeatures(),
+  init(cpus: Int = 3, refusals: [String: Refusal] = [:], features: KernelFeatures = .everything,
        config: [String: String]? = ["CONFIG_BPF_SYSCALL": "y", "CONFIG_BPF_JIT": "y", "CONFIG_HZ": "250"],
        symbols: [String: UInt64] = ["__start_BTF": 0xffff_ffff_8200_0000], btf: BTF? = nil) {
     self.cpus = cpus
     self.refusals = refusals
     self.kernelFeatures = features
-    self.config = config
+    self.config = config.map { values in
+      var parsed = KernelConfig()
+      for (name, text) in values { try? parsed.override(name, with: text) }
+      return parsed
+    }
     self.symbols = symbols
     self.btf = btf
   }
@@ -162,7 +166,7 @@ final class FakeKernel: KernelInterface {
     do throws(BTFError) { return try BTF.kernel() } catch { throw .kernelBTF(error) }
   }
 
-  func kernelConfig() -> [String: String]? { config }
+  func kernelConfig() -> KernelConfig? { config }
   func kernelSymbolAddress(_ name: String) -> UInt64? { symbols[name] }
   var kernelVersionCode: UInt32 { 6 << 16 | 18 << 8 }
   var features: KernelFeatures { kernelFeatures }
