@@ -73,4 +73,23 @@ import TestSupport
     // The call is on line 5 of the source (3 prologue lines + the pointer).
     #expect(report.source?.line == 5)
   }
+
+  @Test(.kernel) func reachablePoisonedCORERelocation() throws {
+    // A field the kernel's task_struct does not have, read without an
+    // existence check: the loader poisons the load, the verifier refuses it.
+    guard let object = try CompiledSource.build("poisoned", CompiledSource.prologue + """
+      #include <bpf/bpf_core_read.h>
+      struct task_struct { int swiftbpf_no_such_field; } __attribute__((preserve_access_index));
+      SEC("raw_tp") int reads_missing_field(void *ctx) {
+        struct task_struct *task = (void *)bpf_get_current_task();
+        return BPF_CORE_READ(task, swiftbpf_no_such_field);
+      }
+      """) else { return }
+    let error = try #require(loadError { _ = try Object.open(path: object.path).load() })
+    guard case .verifierRejected(let program, let report) = error else { Issue.record("unexpected \(error)"); return }
+    #expect(program == "reads_missing_field")
+    let failure = try #require(report.coreRelocationFailure)
+    #expect(failure.contains("swiftbpf_no_such_field"))
+    #expect(error.description.contains("CO-RE relocation failed"))
+  }
 }

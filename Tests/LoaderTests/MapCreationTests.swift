@@ -147,6 +147,22 @@ import UAPI
     #expect(kernel.map("lru_hash") == nil)
     #expect(loaded.program(named: "exercise_maps") == nil)
   }
+
+  @Test func reusedFDIsDuplicatedNotCreated() throws {
+    let kernel = FakeKernel()
+    let existing = try FakeKernel.memfd(size: 8)
+    var object = try Object.open(path: Fixture.object("programs.bpf.o").path)
+    try object.withMap("jump_table") { $0.reusedFD = existing.borrowed }
+    let loaded = try object.load(kernel: kernel)
+    defer { loaded.close() }
+    #expect(kernel.map("jump_table") == nil)
+    let map = try #require(loaded.map(named: "jump_table"))
+    #expect(map.isReused)
+    let fd = try #require(map.borrowedFD)
+    #expect(fd.rawValue != existing.rawValue)  // a duplicate, owned by the handle
+    // Slots of a reused map are left as they are.
+    #expect(kernel.snapshot.updates.map(\.map) == ["programs.bss"])
+  }
 }
 
 func le32(_ v: UInt32) -> [UInt8] { withUnsafeBytes(of: v.littleEndian) { Array($0) } }
