@@ -49,6 +49,7 @@ let package = Package(
     .testTarget(name: "InstructionsTests", dependencies: ["Instructions", "TestSupport"]),
     .testTarget(name: "BTFTests", dependencies: ["BTF", "TestSupport"]),
     .testTarget(name: "ELFReaderTests", dependencies: ["ELFReader", "UAPI", "TestSupport"]),
-    .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+    .testTarget(name: "CLITests", dependencies: ["swiftbpf", "UAPI", "TestSupport"]),
+    .testTarget(name: "SyscallTests", dependencies: ["Syscall", "UAPI", "TestSupport"]),
   ]
 )

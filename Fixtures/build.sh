@@ -28,7 +28,8 @@ COMMON_FLAGS=(
 )
 
 # Objects built with something other than the default (-target bpf, cpu v3):
-#   name=extra flags        (name without .bpf.c; several lines may name one source)
+#   "<object name>:<target flags>"; an object name <source>.<suffix> is an
+#   extra variant of <source>.bpf.c, a bare <source> replaces its default flags
 VARIANTS=(
   "cpuv4:-target bpf -mcpu=v4"
   "programs.bpfeb:-target bpfeb"
@@ -50,6 +51,12 @@ variant_flags() { # variant_flags <object name>: prints the flags of a variant, 
   done
 }
 
+# Host (x86-64 Linux) programs the BPF fixtures attach to, e.g. USDT probes:
+#   Fixtures/src/<name>.c -> Fixtures/obj/<name> (no .o suffix, so the test
+#   helpers that list BPF objects (*.o) skip them).
+HOST_PROGRAMS=(usdt_target)
+HOST_FLAGS=(-O2 -g0 -Wall -Werror -rdynamic -fdebug-compilation-dir=.)
+
 mkdir -p "$OBJ"
 if (($# > 0)); then wanted=("$@"); else wanted=(); fi
 
@@ -68,3 +75,19 @@ for path in "$SRC"/*.bpf.c; do
     fi
   done
 done
+
+for name in "${HOST_PROGRAMS[@]}"; do
+  if ((${#wanted[@]} > 0)) && [[ ! " ${wanted[*]} " == *" $name "* ]]; then continue; fi
+  echo "  CC  $OBJ/$name (host program)"
+  "$CLANG" "${HOST_FLAGS[@]}" "$SRC/$name.c" -o "$OBJ/$name"
+done
+
+# Split BTF: a generator linked with libbpf (-lbpf, libbpf-dev) writes a base
+# BTF and a split BTF on top of it; the generator itself is not kept.
+if ((${#wanted[@]} == 0)) || [[ " ${wanted[*]} " == *" split_btf "* ]]; then
+  echo "  GEN $OBJ/split_base.btf $OBJ/split.btf"
+  generator=$(mktemp)
+  trap 'rm -f "$generator"' EXIT
+  "$CLANG" "${HOST_FLAGS[@]}" "$SRC/split_btf.c" -o "$generator" -lbpf
+  "$generator" "$OBJ/split_base.btf" "$OBJ/split.btf"
+fi

@@ -14,7 +14,12 @@
  * read), FIELD_EXISTS, FIELD_BYTE_SIZE, FIELD_SIGNED, FIELD_LSHIFT_U64,
  * FIELD_RSHIFT_U64 (the bitfield reads), TYPE_EXISTS, TYPE_SIZE,
  * TYPE_MATCHES, TYPE_ID_LOCAL, TYPE_ID_TARGET, ENUMVAL_EXISTS,
- * ENUMVAL_VALUE.
+ * ENUMVAL_VALUE: all 13 kinds. With clang 21 the .BTF.ext core_relo
+ * records number 38: FIELD_BYTE_OFFSET 15, FIELD_BYTE_SIZE 3, FIELD_EXISTS 2,
+ * FIELD_SIGNED 2, FIELD_LSHIFT_U64 2, FIELD_RSHIFT_U64 4, TYPE_ID_LOCAL 1,
+ * TYPE_ID_TARGET 1, TYPE_EXISTS 2, TYPE_SIZE 1, ENUMVAL_EXISTS 2,
+ * ENUMVAL_VALUE 1, TYPE_MATCHES 2 (counted from the section bytes when the
+ * object was built; another compiler version may differ).
  *
  * EXPECT programs:
  *   core_task  raw_tp  RAW_TRACEPOINT (run with BPF_PROG_TEST_RUN, no

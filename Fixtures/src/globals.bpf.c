@@ -1,9 +1,13 @@
 /*
  * globals.bpf.c: every kind of global data and extern a loader must handle.
  *
- * EXPECT data sections (each becomes an internal ARRAY map, max_entries 1,
- * value_size = section size; .rodata and .rodata.custom are frozen,
- * BPF_F_RDONLY_PROG):
+ * EXPECT data sections (each becomes an internal ARRAY map, key 4,
+ * max_entries 1, value_size = section size, map_flags BPF_F_MMAPABLE; the
+ * read-only ones (.rodata, .rodata.custom, .kconfig) also BPF_F_RDONLY_PROG
+ * and are frozen after their initial value is written). As libbpf 1.1
+ * creates them (bpf_obj_get_info_by_fd): globals.data 8 bytes, flags 0x400;
+ * globals.rodata 12, 0x480; globals.bss 24, 0x400; .data.custom 4, 0x400;
+ * .rodata.custom 8, 0x480; globals.kconfig 17, 0x480.
  *   .data            data_counter (int = 7), updated by the program (+1)
  *   .rodata          rodata_limit (const volatile u32 = 42),
  *                    rodata_name  (const volatile char[8] = "swiftbp")
@@ -49,7 +53,6 @@
  *                  .data.custom holds 6, .bss holds 1 and 1)
  */
 #include "fixture.h"
-#include <bpf/bpf_helpers.h>
 
 char LICENSE[] SEC("license") = "GPL";
 

@@ -29,6 +29,13 @@
  *   outer_hash      HASH_OF_MAPS     4   4    4   0   same template;
  *                                    .values [1] = inner_b (key 1)
  *   tail_calls      PROG_ARRAY       4   4    2   0   .values [0] = tail_target
+ * These are the attributes the kernel reports for the maps libbpf 1.1
+ * creates (bpf_obj_get_info_by_fd); perf_events then has max_entries = the
+ * number of possible CPUs. libbpf 1.1 passes BTF key/value type ids for the
+ * hash, array, LRU, LPM, per-CPU, storage maps (value only for bloom_map),
+ * none for PROG_ARRAY, *_OF_MAPS, PERF_EVENT_ARRAY, QUEUE, STACK, RINGBUF,
+ * USER_RINGBUF (for PROG_ARRAY the kernel answers EINVAL to BTF ids and
+ * libbpf retries without them).
  *
  * EXPECT programs:
  *   exercise_maps  raw_tp   RAW_TRACEPOINT (no attach point; run it with

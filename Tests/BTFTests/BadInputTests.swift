@@ -70,6 +70,16 @@ import UAPI
     #expect(throws: BTFError.referenceLoop(typeID: 1, offset: 24)) { try BTF(bytes: raw.bytes()) }
   }
 
+  /// A struct that contains itself by value (anonymously) parses, but
+  /// queries that recurse into members stop with an error, not a crash.
+  @Test func selfContainingStructStopsRecursiveQueries() throws {
+    var raw = RawBTF()
+    raw.type(name: "s", kind: 4, vlen: 1, sizeOrType: 4, [0, 1, 0])  // [1] struct s { struct s; }
+    let btf = try BTF(bytes: raw.bytes())
+    #expect(throws: BTFError.referenceLoop(typeID: 1, offset: 24)) { try btf.alignment(of: 1) }
+    #expect(throws: BTFError.referenceLoop(typeID: 1, offset: 24)) { try btf.field("s.x") }
+  }
+
   @Test func rejectsUnknownKind() throws {
     var raw = RawBTF()
     Self.int(&raw)

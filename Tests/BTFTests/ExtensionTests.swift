@@ -45,10 +45,15 @@ import UAPI
   }
 
   /// BTF with the strings the records refer to.
-  static func btf(_ order: ByteOrder) throws -> (BTF, [String: UInt32]) {
+  struct Strings {
+    var section, file, mainLine, returnLine, access: UInt32
+  }
+
+  static func btf(_ order: ByteOrder) throws -> (BTF, Strings) {
     var raw = RawBTF(order: order)
-    var names = [String: UInt32]()
-    for s in ["tp/sched/x", "prog.c", "int main(void) {", "  return 0;", "0:1"] { names[s] = raw.string(s) }
+    let names = Strings(
+      section: raw.string("tp/sched/x"), file: raw.string("prog.c"), mainLine: raw.string("int main(void) {"),
+      returnLine: raw.string("  return 0;"), access: raw.string("0:1"))
     raw.type(name: "int", kind: 1, sizeOrType: 4, [1 << 24 | 32])        // [1]
     raw.type(kind: 13, sizeOrType: 1)                                    // [2] int (void)
     raw.type(name: "main", kind: 12, vlen: 1, sizeOrType: 2)             // [3]
@@ -59,12 +64,12 @@ import UAPI
   @Test(arguments: [ByteOrder.little, .big], [UInt32(0), 8])
   func readsAllThreePartsWithLargerRecords(order: ByteOrder, extra: UInt32) throws {
     let (btf, n) = try Self.btf(order)
-    let sec = try #require(n["tp/sched/x"])
+    let sec = n.section
     let parts = [
       Part(recordSize: 8 + extra, sections: [(sec, [[0, 3]])]),
-      Part(recordSize: 16 + extra, sections: [(sec, [[0, n["prog.c"]!, n["int main(void) {"]!, 3 << 10 | 5],
-                                                       [8, n["prog.c"]!, n["  return 0;"]!, 4 << 10 | 3]])]),
-      Part(recordSize: 16 + extra, sections: [(sec, [[16, 4, n["0:1"]!, 0]])]),
+      Part(recordSize: 16 + extra, sections: [(sec, [[0, n.file, n.mainLine, 3 << 10 | 5],
+                                                       [8, n.file, n.returnLine, 4 << 10 | 3]])]),
+      Part(recordSize: 16 + extra, sections: [(sec, [[16, 4, n.access, 0]])]),
     ]
     let ext = try BTF.Extension(bytes: Self.extBytes(order, parts: parts), btf: btf)
     #expect(ext.byteOrder == order)
@@ -82,14 +87,14 @@ import UAPI
 
   @Test func shortHeaderHasNoCORERelocations() throws {
     let (btf, n) = try Self.btf(.little)
-    let parts = [Part(recordSize: 8, sections: [(n["tp/sched/x"]!, [[0, 3]])]), Part(recordSize: 16, sections: [])]
+    let parts = [Part(recordSize: 8, sections: [(n.section, [[0, 3]])]), Part(recordSize: 16, sections: [])]
     let ext = try BTF.Extension(bytes: Self.extBytes(.little, parts: parts, headerLength: 24), btf: btf)
     #expect(ext.functionInfo.count == 1 && ext.coreRelocations.isEmpty && ext.lineInfo.isEmpty)
   }
 
   @Test func rejectsRecordSizeSmallerThanTheFormat() throws {
     let (btf, n) = try Self.btf(.little)
-    let small = [Part(recordSize: 4, sections: [(n["tp/sched/x"]!, [[0]])]), Part(recordSize: 16, sections: [])]
+    let small = [Part(recordSize: 4, sections: [(n.section, [[0]])]), Part(recordSize: 16, sections: [])]
     // func_info starts right after the 32-byte header.
     #expect(throws: BTFError.recordSizeTooSmall(section: "func_info", offset: 32, recordSize: 4, minimum: 8)) {
       try BTF.Extension(bytes: Self.extBytes(.little, parts: small), btf: btf)
@@ -104,9 +109,9 @@ import UAPI
     let (btf, n) = try Self.btf(.little)
     let badName = [Part(recordSize: 8, sections: [(9999, [[0, 3]])])]
     #expect(throws: BTFError.self) { try BTF.Extension(bytes: Self.extBytes(.little, parts: badName), btf: btf) }
-    let badType = [Part(recordSize: 8, sections: [(n["tp/sched/x"]!, [[0, 77]])])]
+    let badType = [Part(recordSize: 8, sections: [(n.section, [[0, 77]])])]
     #expect(throws: BTFError.self) { try BTF.Extension(bytes: Self.extBytes(.little, parts: badType), btf: btf) }
-    var bytes = Self.extBytes(.little, parts: [Part(recordSize: 8, sections: [(n["tp/sched/x"]!, [[0, 3]])])])
+    var bytes = Self.extBytes(.little, parts: [Part(recordSize: 8, sections: [(n.section, [[0, 3]])])])
     bytes[40] = 200  // num_info far past the data
     #expect(throws: BTFError.self) { try BTF.Extension(bytes: bytes, btf: btf) }
     for length in 0 ..< bytes.count - 1 {

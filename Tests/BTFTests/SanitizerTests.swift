@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+import TestSupport
 import UAPI
 @testable import BTF
 
@@ -78,6 +80,25 @@ import UAPI
     for raw in out.allTypeIDs {
       let kind = try out.kind(of: BTF.TypeID(raw))
       #expect(BTF.KernelSupport.minimal.kinds.contains(kind))
+    }
+  }
+
+  /// bpftool (libbpf) parses every sanitized variant of every fixture's
+  /// .BTF the same way we do.
+  @Test(arguments: Fixture.objects)
+  func sanitizedFixturesParseInBpftool(object: URL) throws {
+    guard FixtureBTF.toolsAvailable() else { return }
+    let btf = try BTF(bytes: try #require(try FixtureBTF.section(".BTF", of: object)))
+    var noFunctions = BTF.KernelSupport.all
+    noFunctions.kinds.subtract([.function, .functionPrototype])
+    var noDataSections = BTF.KernelSupport.all
+    noDataSections.kinds.subtract([.variable, .dataSection])
+    for support in [BTF.KernelSupport.minimal, noFunctions, noDataSections] {
+      let bytes = try btf.sanitized(for: support)
+      let out = try BTF(bytes: bytes)
+      #expect(out.typeCount >= btf.typeCount && out.typeCount <= btf.typeCount + 1)
+      let expected = try #require(try FixtureBTF.bpftoolDump(bytes), "bpftool refused sanitized \(object.lastPathComponent)")
+      #expect(try BpftoolFormat.dump(out) == expected.map(String.init))
     }
   }
 }

@@ -80,4 +80,20 @@ import TestSupport
     }
     #expect(members > 0)
   }
+
+  /// Prefixes of the kernel's blob: the whole header byte by byte, then cuts
+  /// spread over the types and strings. Each must throw, not crash.
+  @Test func truncatedVmlinuxThrows() throws {
+    guard Bpftool.hasVmlinux else {
+      #expect(!TestEnvironment.mustNotSkip, "/sys/kernel/btf/vmlinux missing")
+      return
+    }
+    let bytes = try #require(FileManager.default.contents(atPath: Bpftool.vmlinux)).map { $0 }
+    var cuts = Array(0 ..< 64)
+    cuts += stride(from: 64, to: bytes.count, by: bytes.count / 40)
+    cuts.append(bytes.count - 1)
+    for length in cuts {
+      #expect(throws: BTFError.self) { try BTF(bytes: Array(bytes.prefix(length))) }
+    }
+  }
 }

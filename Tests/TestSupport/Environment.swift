@@ -55,3 +55,55 @@ public func runTool(_ path: String, _ arguments: [String]) throws -> (output: St
   process.waitUntilExit()
   return (String(decoding: data, as: UTF8.self), process.terminationStatus)
 }
+
+/// The built `swiftbpf` executable: `SWIFTBPF_CLI` when set, else the one
+/// beside the running test bundle (SwiftPM puts both in the same bin folder).
+public enum BuiltCLI {
+  public static var path: String? {
+    let env = ProcessInfo.processInfo.environment
+    if let explicit = env["SWIFTBPF_CLI"], !explicit.isEmpty { return explicit }
+    let beside = URL(fileURLWithPath: CommandLine.arguments[0])
+      .deletingLastPathComponent().appendingPathComponent("swiftbpf").path
+    if FileManager.default.isExecutableFile(atPath: beside) { return beside }
+    for config in ["debug", "release"] {
+      let candidate = Fixture.packageRoot.appendingPathComponent(".build/\(config)/swiftbpf").path
+      if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+    }
+    return nil
+  }
+}
+
+/// Runs a command with optional standard input, returning stdout, stderr and
+/// the exit status (for CLI tests that check all three).
+public func runProcess(_ path: String, _ arguments: [String], input: [UInt8]? = nil,
+                       environment: [String: String]? = nil)
+  throws -> (stdout: String, stderr: String, status: Int32)
+{
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: path)
+  process.arguments = arguments
+  if let environment { process.environment = environment }
+  let out = Pipe(), err = Pipe()
+  process.standardOutput = out
+  process.standardError = err
+  let inPipe = Pipe()
+  process.standardInput = input == nil ? FileHandle.nullDevice : inPipe
+  try process.run()
+  if let input {
+    inPipe.fileHandleForWriting.write(Data(input))
+    try? inPipe.fileHandleForWriting.close()
+  }
+  // Read stderr on another thread so a full pipe cannot deadlock the child.
+  nonisolated(unsafe) var errData = Data()
+  let group = DispatchGroup()
+  group.enter()
+  DispatchQueue.global().async {
+    errData = err.fileHandleForReading.readDataToEndOfFile()
+    group.leave()
+  }
+  let outData = out.fileHandleForReading.readDataToEndOfFile()
+  group.wait()
+  process.waitUntilExit()
+  return (String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self),
+          process.terminationStatus)
+}

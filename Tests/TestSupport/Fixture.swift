@@ -3,15 +3,20 @@ import Foundation
 /// Where the committed fixtures live, found from this file's path so tests run
 /// from any working directory (and as any user).
 public enum Fixture {
-  /// `<package>/Fixtures`.
-  public static let directory: URL = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent()  // TestSupport
-    .deletingLastPathComponent()  // Tests
-    .deletingLastPathComponent()  // package root
-    .appendingPathComponent("Fixtures")
+  /// The package root: `SWIFTBPF_PACKAGE_ROOT` when set (CI stages a copy an
+  /// unprivileged user can read), else found from this source file's path.
+  public static let packageRoot: URL = {
+    if let root = ProcessInfo.processInfo.environment["SWIFTBPF_PACKAGE_ROOT"], !root.isEmpty {
+      return URL(fileURLWithPath: root)
+    }
+    return URL(fileURLWithPath: #filePath)
+      .deletingLastPathComponent()  // TestSupport
+      .deletingLastPathComponent()  // Tests
+      .deletingLastPathComponent()  // package root
+  }()
 
-  /// The package root (for running the built CLI, reading the README...).
-  public static var packageRoot: URL { directory.deletingLastPathComponent() }
+  /// `<package>/Fixtures`.
+  public static var directory: URL { packageRoot.appendingPathComponent("Fixtures") }
 
   /// The built objects, `Fixtures/obj/*.o`, sorted by name.
   public static var objects: [URL] {
@@ -28,5 +33,17 @@ public enum Fixture {
   /// The bytes of a committed file under `Fixtures/`.
   public static func bytes(_ relativePath: String) throws -> [UInt8] {
     Array(try Data(contentsOf: directory.appendingPathComponent(relativePath)))
+  }
+}
+
+extension Fixture {
+  /// BPF objects built by other projects, for checks beyond our fixtures:
+  /// every regular file in the directory SWIFTBPF_EXTERNAL_OBJECTS names.
+  /// They are not committed (other projects' builds); empty when unset.
+  public static var externalObjects: [URL] {
+    guard let path = ProcessInfo.processInfo.environment["SWIFTBPF_EXTERNAL_OBJECTS"], !path.isEmpty,
+      let names = try? FileManager.default.contentsOfDirectory(atPath: path)
+    else { return [] }
+    return names.sorted().map { URL(fileURLWithPath: path).appendingPathComponent($0) }
   }
 }

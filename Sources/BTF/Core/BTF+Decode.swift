@@ -20,8 +20,14 @@ extension BTF {
 
   /// The kind of a type, without decoding it.
   public func kind(of id: TypeID) throws(BTFError) -> Kind {
-    let info = try infoWord(id)
-    return Kind(rawValue: UInt8(truncatingIfNeeded: (info >> 24) & 0x1F)) ?? .void
+    if id.rawValue == 0 { return .void }
+    if id.rawValue < firstLocalID.rawValue {
+      guard let base else { throw .noSuchType(id.rawValue) }
+      return try base.kind(of: id)
+    }
+    let index = Int(id.rawValue - firstLocalID.rawValue)
+    guard index < kinds.count else { throw .noSuchType(id.rawValue) }
+    return kinds[index]
   }
 
   /// The name of a type, without decoding it.

@@ -6,9 +6,9 @@ import UAPI
 /// hdr_len, type_off, type_len, str_off, str_len; offsets count from the end
 /// of the header) and `struct btf_type` (name_off, info, size/type).
 extension BTF {
-  static let magic: UInt16 = 0xEB9F
-  static let minimumHeaderLength = 24
-  static let recordHeaderSize = 12
+  static var magic: UInt16 { 0xEB9F }
+  static var minimumHeaderLength: Int { 24 }
+  static var recordHeaderSize: Int { 12 }
 
   static func parseHeader(_ span: RawSpan, hasBase: Bool) throws(BTFError) -> (ByteOrder, Layout) {
     try span.require(0, 4)
@@ -93,14 +93,16 @@ extension BTF {
 
   /// One pass over the type section: the offset of every record.
   static func indexTypes(_ span: RawSpan, _ order: ByteOrder, _ layout: Layout, firstID: UInt32)
-    throws(BTFError) -> [UInt32]
+    throws(BTFError) -> (offsets: [UInt32], kinds: [Kind])
   {
     guard span.byteCount <= Int(UInt32.max) else {
       throw .badHeader(field: "type_len", offset: 12, reason: "blob larger than 4 GiB")
     }
     var offsets = [UInt32]()
+    var kinds = [Kind]()
     // Records are at least 12 bytes; most vmlinux records have a trailer.
     offsets.reserveCapacity(layout.typeLength / 16 + 1)
+    kinds.reserveCapacity(layout.typeLength / 16 + 1)
     var position = layout.typeStart
     let end = layout.typeStart + layout.typeLength
     var id = firstID
@@ -111,7 +113,7 @@ extension BTF {
       let info = span.u32Unchecked(position + 4, order)
       let kind = UInt8(truncatingIfNeeded: (info >> 24) & 0x1F)
       let vlen = Int(info & 0xFFFF)
-      guard let trailer = trailerSize(kind: kind, vlen: vlen) else {
+      guard let trailer = trailerSize(kind: kind, vlen: vlen), let known = Kind(rawValue: kind) else {
         throw .unknownKind(typeID: id, offset: position, kind: kind)
       }
       guard end - position - recordHeaderSize >= trailer else {
@@ -119,12 +121,13 @@ extension BTF {
         throw .truncated(offset: position + recordHeaderSize, needed: trailer)
       }
       offsets.append(UInt32(position))
+      kinds.append(known)
       position += recordHeaderSize + trailer
       guard id < UInt32.max else {
         throw .invalidType(typeID: id, offset: position, reason: "too many types")
       }
       id += 1
     }
-    return offsets
+    return (offsets, kinds)
   }
 }

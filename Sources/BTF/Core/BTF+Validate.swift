@@ -9,7 +9,7 @@ import UAPI
 extension BTF {
   func validate() throws(BTFError) {
     let base = self.base
-    try storage.withSpan { (span) throws(BTFError) in
+    try storage.withWords(byteOrder) { (span) throws(BTFError) in
       let checker = Checker(btf: self, base: base)
       for index in offsets.indices {
         try checker.check(span, index: index)
@@ -22,6 +22,8 @@ extension BTF {
   struct Checker {
     let btf: BTF
     let base: BTF?
+    let offsets: [UInt32]
+    let kinds: [Kind]
     let order: ByteOrder
     let first: UInt32
     let count: UInt32
@@ -30,6 +32,8 @@ extension BTF {
     init(btf: BTF, base: BTF?) {
       self.btf = btf
       self.base = base
+      self.offsets = btf.offsets
+      self.kinds = btf.kinds
       self.order = btf.byteOrder
       self.first = btf.firstLocalID.rawValue
       self.count = UInt32(btf.typeCount)
@@ -37,22 +41,22 @@ extension BTF {
     }
 
     @inline(__always)
-    func word(_ span: RawSpan, _ offset: Int) -> UInt32 { span.u32Unchecked(offset, order) }
+    func word(_ span: Words, _ offset: Int) -> UInt32 { span.u32(offset) }
 
     /// The kind number of any valid id (0 for void).
-    func kindNumber(_ span: RawSpan, _ id: UInt32) -> UInt8 {
+    func kindNumber(_ span: Words, _ id: UInt32) -> UInt8 {
       if id == 0 { return 0 }
       if id < first { return (try? base?.kind(of: TypeID(id)))?.rawValue ?? 0 }
       let index = Int(id - first)
-      guard index < btf.offsets.count else { return 0 }
-      return UInt8(truncatingIfNeeded: (word(span, Int(btf.offsets[index]) + 4) >> 24) & 0x1F)
+      guard index < kinds.count else { return 0 }
+      return kinds[index].rawValue
     }
 
-    func vlenOf(_ span: RawSpan, _ id: UInt32) -> Int {
+    func vlenOf(_ span: Words, _ id: UInt32) -> Int {
       if id < first { return base.flatMap { try? $0.vlen(of: TypeID(id)) } ?? 0 }
       let index = Int(id - first)
-      guard index < btf.offsets.count else { return 0 }
-      return Int(word(span, Int(btf.offsets[index]) + 4) & 0xFFFF)
+      guard index < offsets.count else { return 0 }
+      return Int(word(span, Int(offsets[index]) + 4) & 0xFFFF)
     }
 
     @inline(__always)
@@ -67,8 +71,8 @@ extension BTF {
       guard ref < count else { throw .typeIDOutOfRange(typeID: id, offset: offset, referenced: ref) }
     }
 
-    func check(_ span: RawSpan, index: Int) throws(BTFError) {
-      let offset = Int(btf.offsets[index])
+    func check(_ span: Words, index: Int) throws(BTFError) {
+      let offset = Int(offsets[index])
       let id = first + UInt32(index)
       let nameOff = word(span, offset), info = word(span, offset + 4), sizeOrType = word(span, offset + 8)
       let kind = UInt8(truncatingIfNeeded: (info >> 24) & 0x1F)
@@ -90,7 +94,7 @@ extension BTF {
       let trailer = offset + BTF.recordHeaderSize
       switch kind {
       case 1:  // INT
-        guard [1, 2, 4, 8, 16].contains(sizeOrType) else { throw bad("INT size \(sizeOrType)") }
+        switch sizeOrType { case 1, 2, 4, 8, 16: break; default: throw bad("INT size \(sizeOrType)") }
         let data = word(span, trailer)
         guard data & ~0x0FFF_00FF == 0 else { throw bad("INT data 0x\(String(data, radix: 16)) has unused bits") }
         let bits = data & 0xFF, bitOffset = (data >> 16) & 0xFF, encoding = (data >> 24) & 0x0F
@@ -126,7 +130,7 @@ extension BTF {
           }
         }
       case 6, 19:  // ENUM, ENUM64
-        guard [1, 2, 4, 8].contains(sizeOrType) else { throw bad("enum size \(sizeOrType)") }
+        switch sizeOrType { case 1, 2, 4, 8: break; default: throw bad("enum size \(sizeOrType)") }
         let stride = kind == 6 ? 8 : 12
         for e in 0 ..< vlen { try name(word(span, trailer + stride * e), id, offset) }
       case 7:  // FWD
@@ -164,7 +168,7 @@ extension BTF {
           }
         }
       case 16:  // FLOAT
-        guard [2, 4, 8, 12, 16].contains(sizeOrType) else { throw bad("FLOAT size \(sizeOrType)") }
+        switch sizeOrType { case 2, 4, 8, 12, 16: break; default: throw bad("FLOAT size \(sizeOrType)") }
       case 17:  // DECL_TAG
         guard nameOff != 0 else { throw bad("DECL_TAG needs a name") }
         try ref(sizeOrType, id, offset)
@@ -187,35 +191,45 @@ extension BTF {
       }
     }
 
-    /// Follows modifier/typedef/array-element chains; each local type is
-    /// visited a bounded number of times (states: 0 new, 1 on path, 2 done).
-    func checkLoops(_ span: RawSpan) throws(BTFError) {
-      var state = [UInt8](repeating: 0, count: btf.offsets.count)
-      var path = [Int]()
-      for start in btf.offsets.indices where state[start] == 0 {
+    /// Follows modifier/typedef/array-element chains. Each local type is
+    /// marked once: 0 new, 1 on the current chain, 2 known to end. A chain
+    /// that meets a 1 loops; after a chain ends it is walked again to mark 2.
+    func checkLoops(_ span: Words) throws(BTFError) {
+      let total = offsets.count
+      var state = [UInt8](repeating: 0, count: total)
+      @inline(__always) func next(_ index: Int) -> Int? {
+        let offset = Int(offsets[index])
+        let kind = (word(span, offset + 4) >> 24) & 0x1F
+        let target: UInt32
+        switch kind {
+        case 3: target = word(span, offset + BTF.recordHeaderSize)
+        case 8, 9, 10, 11, 18: target = word(span, offset + 8)
+        default: return nil
+        }
+        guard target >= first, target - first < UInt32(total) else { return nil }
+        return Int(target - first)
+      }
+      for start in 0 ..< total where state[start] == 0 {
+        switch kinds[start] {
+        case .array, .typedef, .volatile, .const, .restrict, .typeTag: break
+        default: continue  // cannot start a chain
+        }
         var index = start
-        path.removeAll(keepingCapacity: true)
         while true {
           if state[index] == 2 { break }
           if state[index] == 1 {
-            let offset = Int(btf.offsets[index])
-            throw .referenceLoop(typeID: first + UInt32(index), offset: offset)
+            throw .referenceLoop(typeID: first + UInt32(index), offset: Int(offsets[index]))
           }
           state[index] = 1
-          path.append(index)
-          let offset = Int(btf.offsets[index])
-          let info = word(span, offset + 4)
-          let kind = (info >> 24) & 0x1F
-          let next: UInt32
-          switch kind {
-          case 3: next = word(span, offset + BTF.recordHeaderSize)
-          case 8, 9, 10, 11, 18: next = word(span, offset + 8)
-          default: next = 0
-          }
-          guard next >= first, next - first < UInt32(btf.offsets.count) else { break }
-          index = Int(next - first)
+          guard let following = next(index) else { break }
+          index = following
         }
-        for i in path { state[i] = 2 }
+        index = start
+        while state[index] == 1 {
+          state[index] = 2
+          guard let following = next(index) else { break }
+          index = following
+        }
       }
     }
   }

@@ -54,8 +54,12 @@ extension BTF {
     let context: DecodeContext
     let decodeElement: @Sendable (RawSpan, Int, DecodeContext) -> Element
 
+    public typealias Indices = Range<Int>
     public var startIndex: Int { 0 }
     public var endIndex: Int { count }
+    public var indices: Range<Int> { 0 ..< count }
+    @inline(__always) public func index(after i: Int) -> Int { i + 1 }
+    @inline(__always) public func index(before i: Int) -> Int { i - 1 }
 
     public subscript(position: Int) -> Element {
       precondition(position >= 0 && position < count, "index out of range")

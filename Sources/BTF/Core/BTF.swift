@@ -16,6 +16,9 @@ public struct BTF: Sendable {
   /// `offsets[i]` = start of the record of type id `firstLocalID + i`, from the
   /// start of the blob.
   let offsets: [UInt32]
+  /// `kinds[i]`: the kind of the same record (one byte each, so kind tests
+  /// and the validation's cross-checks need not touch the records).
+  let kinds: [Kind]
   let baseBox: BaseBox?
   /// The first id this blob defines: 1, or the base's `typeCount` for split BTF.
   public let firstLocalID: TypeID
@@ -58,13 +61,14 @@ public struct BTF: Sendable {
       try BTF.parseHeader(span, hasBase: base != nil)
     }
     let first = base.map { UInt32($0.typeCount) } ?? 1
-    let offsets = try storage.withSpan { (span) throws(BTFError) in
+    let (offsets, kinds) = try storage.withSpan { (span) throws(BTFError) in
       try BTF.indexTypes(span, order, layout, firstID: first)
     }
     self.storage = storage
     self.byteOrder = order
     self.layout = layout
     self.offsets = offsets
+    self.kinds = kinds
     self.baseBox = base.map(BaseBox.init)
     self.firstLocalID = TypeID(first)
     self.stringBase = base.map { $0.totalStringLength } ?? 0

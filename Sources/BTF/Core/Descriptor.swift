@@ -126,9 +126,18 @@ extension BTF {
     public var name: Name
     public var size: UInt32
     public var memberCount: Int { Int(vlen) }
+    // vlen before the flag: 15 bytes of payload keep the Descriptor at 16.
+    var vlen: UInt16
     /// Kernel: kind_flag; member offsets hold bitfield size in bits 24-31.
     public var hasBitfieldOffsets: Bool
-    var vlen: UInt16
+
+    init(id: TypeID, name: Name, size: UInt32, hasBitfieldOffsets: Bool, vlen: UInt16) {
+      self.id = id
+      self.name = name
+      self.size = size
+      self.vlen = vlen
+      self.hasBitfieldOffsets = hasBitfieldOffsets
+    }
   }
 
   /// An ENUM or ENUM64 header; values are `btf.enumerators(of: id)`.
@@ -137,10 +146,18 @@ extension BTF {
     public var name: Name
     /// Size in bytes (1, 2, 4 or 8).
     public var size: UInt32
-    /// Kernel: kind_flag (Linux 6.0); values are signed.
-    public var isSigned: Bool
     public var count: Int { Int(vlen) }
     var vlen: UInt16
+    /// Kernel: kind_flag (Linux 6.0); values are signed.
+    public var isSigned: Bool
+
+    init(id: TypeID, name: Name, size: UInt32, isSigned: Bool, vlen: UInt16) {
+      self.id = id
+      self.name = name
+      self.size = size
+      self.vlen = vlen
+      self.isSigned = isSigned
+    }
   }
 
   /// Kernel: `BTF_KIND_FWD`; kind_flag 1 means `union`.

@@ -48,11 +48,9 @@ extension BTF {
 
     /// The bytes of `range` as a new array (for the writer and tests).
     func copyBytes(_ range: Range<Int>) -> [UInt8] {
-      withSpan { span in
-        var out = [UInt8]()
-        out.reserveCapacity(range.count)
-        for i in range where i >= 0 && i < span.byteCount { out.append(span.byteUnchecked(i)) }
-        return out
+      let clamped = range.clamped(to: 0 ..< count)
+      return withSpan { span in
+        span.withUnsafeBytes { Array($0[clamped]) }
       }
     }
 

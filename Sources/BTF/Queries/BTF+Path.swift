@@ -90,12 +90,19 @@ extension BTF {
   /// A member by name, looking into anonymous struct/union members; returns
   /// the member and its bit offset from the start of `composite`.
   public func findMember(_ name: String, in composite: TypeID) throws(BTFError) -> (Member, Int)? {
+    try findMember(name, in: composite, depth: 0)
+  }
+
+  func findMember(_ name: String, in composite: TypeID, depth: Int) throws(BTFError) -> (Member, Int)? {
+    guard depth < BTF.maximumNesting else {
+      throw .referenceLoop(typeID: composite.rawValue, offset: recordOffset(composite) ?? 0)
+    }
     let kind = try kind(of: composite)
     guard kind == .struct || kind == .union else { return nil }
     for member in try members(of: composite) {
       if member.name.isAnonymous {
         let inner = try resolved(member.type)
-        if let (found, offset) = try findMember(name, in: inner) {
+        if let (found, offset) = try findMember(name, in: inner, depth: depth + 1) {
           return (found, Int(member.bitOffset) + offset)
         }
       } else if self.name(member.name, equals: name) {

@@ -89,6 +89,17 @@ extension BTF {
   /// struct is packed (a member sits off its natural alignment or the size
   /// is not a multiple of it).
   public func alignment(of id: TypeID) throws(BTFError) -> Int {
+    try alignment(of: id, depth: 0)
+  }
+
+  /// Structs nest by value only finitely in C; a blob whose struct contains
+  /// itself would recurse forever, so depth is bounded.
+  static var maximumNesting: Int { 256 }
+
+  func alignment(of id: TypeID, depth: Int) throws(BTFError) -> Int {
+    guard depth < BTF.maximumNesting else {
+      throw .referenceLoop(typeID: id.rawValue, offset: recordOffset(id) ?? 0)
+    }
     let target = try resolved(id)
     let descriptor = try self[target]
     switch descriptor {
@@ -96,17 +107,17 @@ extension BTF {
     case .enum(let t), .enum64(let t): return max(1, min(Int(t.size), pointerSize))
     case .float(let t): return max(1, min(Int(t.size), pointerSize))
     case .pointer: return pointerSize
-    case .array(let a): return try alignment(of: a.element)
+    case .array(let a): return try alignment(of: a.element, depth: depth + 1)
     case .struct(let t), .union(let t):
       var maximum = 1
       for member in try members(of: target) {
-        let align = try alignment(of: member.type)
+        let align = try alignment(of: member.type, depth: depth + 1)
         if !member.isBitfield && member.bitOffset % UInt32(8 * align) != 0 { return 1 }
         maximum = max(maximum, align)
       }
       if t.size % UInt32(maximum) != 0 { return 1 }
       return maximum
-    case .variable(let v): return try alignment(of: v.type)
+    case .variable(let v): return try alignment(of: v.type, depth: depth + 1)
     default:
       throw .noSize(typeID: id.rawValue, reason: "\(descriptor.kind.kernelName) has no alignment")
     }

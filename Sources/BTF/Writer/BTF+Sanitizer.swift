@@ -37,7 +37,9 @@ extension BTF {
   /// way libbpf does before `BPF_BTF_LOAD`; every id keeps its meaning-bearing
   /// slot, so instructions and func_info that name ids stay valid:
   ///
-  /// - VAR, DECL_TAG → INT of 1 byte (same name), when unsupported;
+  /// - VAR, DECL_TAG → INT of 1 byte (same name), when unsupported (a kernel
+  ///   without FUNC is taken to lack DATASEC and DECL_TAG too, one without
+  ///   DATASEC to lack DECL_TAG: that is the order they arrived in);
   /// - DATASEC → STRUCT of the same size, one member per variable (named as
   ///   the variable, at its offset), with `.` and `?` in the name made `_`;
   /// - a leading `?` in a DATASEC name → `_` when only that is unsupported;
@@ -60,8 +62,13 @@ extension BTF {
     var w = WordWriter(order: order)
     w.bytes.reserveCapacity(layout.typeLength)
     let has = support.kinds
+    // Kinds arrived in this order (FUNC 5.0, DATASEC 5.2, DECL_TAG 5.16): a
+    // kernel without an older one has none of the newer ones, and keeping a
+    // newer one whose targets were rewritten would leave it dangling (a
+    // DATASEC listing TYPEDEFs, a DECL_TAG on an INT).
     let hasFunctions = has.contains(.function) && has.contains(.functionPrototype)
-    let hasDataSections = has.contains(.dataSection) && has.contains(.variable)
+    let hasDataSections = has.contains(.dataSection) && has.contains(.variable) && hasFunctions
+    let hasDeclarationTags = has.contains(.declarationTag) && hasDataSections
     var needsPlaceholder = false
     let placeholderID = UInt32(typeCount)
 
@@ -83,7 +90,7 @@ extension BTF {
       switch descriptor {
       case .variable where !hasDataSections:
         oneByteInt(name)
-      case .declarationTag(let tag) where !has.contains(.declarationTag) || (tag.isAttribute && !support.tagAttributes):
+      case .declarationTag(let tag) where !hasDeclarationTags || (tag.isAttribute && !support.tagAttributes):
         oneByteInt(name)
       case .dataSection(let section) where !hasDataSections:
         let text = try string(of: section.name)
@@ -144,6 +151,6 @@ extension BTF {
     if needsPlaceholder {
       oneByteInt(try addString("enum64_placeholder"))
     }
-    return try BTF.assemble(types: w.bytes, strings: strings, order: order)
+    return try BTF.assemble(types: w.bytes, strings: strings, order: order, flags: flags)
   }
 }

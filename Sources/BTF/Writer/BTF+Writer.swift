@@ -10,7 +10,11 @@ extension BTF {
 
     @inline(__always)
     mutating func word(_ value: UInt32) {
-      let v = order == .little ? value.littleEndian : value.bigEndian
+      let v: UInt32
+      switch order {
+      case .little: v = value.littleEndian
+      case .big: v = value.bigEndian
+      }
       withUnsafeBytes(of: v) { bytes.append(contentsOf: $0) }
     }
 
@@ -32,16 +36,16 @@ extension BTF {
   public func encoded(byteOrder: ByteOrder? = nil) throws(BTFError) -> [UInt8] {
     let types = try encodedTypes(byteOrder: byteOrder ?? self.byteOrder)
     let strings = storage.copyBytes(layout.stringStart ..< layout.stringStart + layout.stringLength)
-    return try BTF.assemble(types: types, strings: strings, order: byteOrder ?? self.byteOrder)
+    return try BTF.assemble(types: types, strings: strings, order: byteOrder ?? self.byteOrder, flags: flags)
   }
 
   /// Header + sections.
-  static func assemble(types: [UInt8], strings: [UInt8], order: ByteOrder) throws(BTFError) -> [UInt8] {
+  static func assemble(types: [UInt8], strings: [UInt8], order: ByteOrder, flags: UInt8 = 0) throws(BTFError) -> [UInt8] {
     guard types.count <= Int(UInt32.max), strings.count <= Int(UInt32.max) else {
       throw .cannotEncode(reason: "sections larger than 4 GiB")
     }
     var header = WordWriter(order: order)
-    header.bytes = order == .little ? [0x9F, 0xEB, 1, 0] : [0xEB, 0x9F, 1, 0]
+    header.bytes = order == .little ? [0x9F, 0xEB, 1, flags] : [0xEB, 0x9F, 1, flags]
     header.word(UInt32(minimumHeaderLength))
     header.word(0)
     header.word(UInt32(types.count))

@@ -1,1 +1,0 @@
-// The ELFReader module. See DESIGN.md for what belongs here.

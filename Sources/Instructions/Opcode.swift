@@ -1,0 +1,152 @@
+/// The opcode byte of an instruction, kept exactly as encoded, with typed
+/// accessors for its fields.
+///
+/// ALU and jump classes split the byte as `operation:4 | source:1 | class:3`;
+/// load and store classes as `mode:3 | size:2 | class:3`.
+public struct Opcode: RawRepresentable, Hashable, Sendable, BitwiseCopyable, CustomStringConvertible {
+  public var rawValue: UInt8
+  public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+  /// The instruction class, the low 3 bits.
+  public var instructionClass: InstructionClass {
+    InstructionClass(rawValue: rawValue & 0x07) ?? .ld  // 3 bits: always a case
+  }
+
+  /// Access size of a load or store class opcode (bits 3-4).
+  public var size: AccessSize { AccessSize(rawValue: rawValue & 0x18) ?? .word }
+
+  /// Mode of a load or store class opcode (bits 5-7).
+  public var mode: Mode { Mode(rawValue: rawValue & 0xe0) }
+
+  /// For ALU and jump classes: the operand is the source register
+  /// (`BPF_X`) rather than the immediate (`BPF_K`). For `BPF_END` the same
+  /// bit selects big endian (`BPF_TO_BE`).
+  public var usesRegisterSource: Bool { rawValue & 0x08 != 0 }
+
+  /// The operation nibble of an ALU or jump class opcode (bits 4-7).
+  public var operationCode: UInt8 { rawValue >> 4 }
+
+  /// The ALU operation, for ALU and ALU64 class opcodes.
+  public var aluOperation: ALUOperation? {
+    instructionClass.isALU ? ALUOperation(rawValue: rawValue & 0xf0) : nil
+  }
+
+  /// The jump operation, for JMP and JMP32 class opcodes.
+  public var jumpOperation: JumpOperation? {
+    instructionClass.isJump ? JumpOperation(rawValue: rawValue & 0xf0) : nil
+  }
+
+  /// The 16-byte `ld_imm64` (`BPF_LD | BPF_IMM | BPF_DW`, 0x18).
+  public var isWideLoad: Bool { rawValue == 0x18 }
+
+  /// Whether llvm (and the kernel's instruction set) gives this opcode byte
+  /// a meaning. The decoder rejects the others.
+  ///
+  /// Kernel: the opcode table in `Documentation/bpf/standardization/instruction-set.rst`.
+  public var isKnown: Bool {
+    let op = operationCode
+    let x = usesRegisterSource
+    switch instructionClass {
+    case .alu, .alu64:
+      switch op {
+      case 0x0...0x7, 0x9...0xc: return true
+      case 0x8: return !x  // neg has only the K form
+      case 0xd: return instructionClass == .alu || !x  // le/be; bswap has only K
+      default: return false
+      }
+    case .jmp:
+      switch op {
+      case 0x0, 0x9, 0xe: return !x  // ja, exit, jcond (may_goto)
+      case 0x1...0x8, 0xa...0xd: return true  // conditions, call/callx
+      default: return false
+      }
+    case .jmp32:
+      switch op {
+      case 0x0: return !x  // gotol
+      case 0x1...0x7, 0xa...0xd: return true
+      default: return false
+      }
+    case .ld:
+      switch mode {
+      case .immediate: return size == .doubleWord
+      case .absolute, .indirect: return size != .doubleWord
+      default: return false
+      }
+    case .ldx:
+      return mode == .memory || (mode == .memorySignExtend && size != .doubleWord)
+    case .st:
+      return mode == .memory
+    case .stx:
+      return mode == .memory || mode == .atomic
+    }
+  }
+
+  public var description: String {
+    let hex = String(rawValue, radix: 16)
+    return "0x" + (hex.count < 2 ? "0" + hex : hex)
+  }
+}
+
+extension Opcode {
+  /// The instruction class. Kernel: `BPF_LD`...`BPF_ALU64`.
+  public enum InstructionClass: UInt8, Sendable, Hashable, BitwiseCopyable {
+    case ld = 0, ldx = 1, st = 2, stx = 3, alu = 4, jmp = 5, jmp32 = 6, alu64 = 7
+
+    public var isALU: Bool { self == .alu || self == .alu64 }
+    public var isJump: Bool { self == .jmp || self == .jmp32 }
+    public var isLoadStore: Bool { rawValue < 4 }
+  }
+
+  /// Access size of loads and stores. Kernel: `BPF_W`, `BPF_H`, `BPF_B`, `BPF_DW`.
+  public enum AccessSize: UInt8, Sendable, Hashable, BitwiseCopyable {
+    case word = 0x00, halfWord = 0x08, byte = 0x10, doubleWord = 0x18
+
+    /// Width in bytes.
+    public var byteCount: Int {
+      switch self {
+      case .byte: 1
+      case .halfWord: 2
+      case .word: 4
+      case .doubleWord: 8
+      }
+    }
+  }
+
+  /// Addressing mode of loads and stores (the high 3 bits).
+  ///
+  /// A raw value: modes 0xa0 and 0xe0 have no meaning but still round-trip.
+  public struct Mode: RawRepresentable, Sendable, Hashable, BitwiseCopyable {
+    public var rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue & 0xe0 }
+    /// Kernel: `BPF_IMM` (only `ld_imm64`).
+    public static let immediate = Mode(rawValue: 0x00)
+    /// Kernel: `BPF_ABS` (legacy packet access).
+    public static let absolute = Mode(rawValue: 0x20)
+    /// Kernel: `BPF_IND` (legacy packet access).
+    public static let indirect = Mode(rawValue: 0x40)
+    /// Kernel: `BPF_MEM`.
+    public static let memory = Mode(rawValue: 0x60)
+    /// Kernel: `BPF_MEMSX` (sign-extending loads, cpu v4).
+    public static let memorySignExtend = Mode(rawValue: 0x80)
+    /// Kernel: `BPF_ATOMIC`.
+    public static let atomic = Mode(rawValue: 0xc0)
+  }
+
+  /// The operation nibble of ALU and ALU64 opcodes.
+  public enum ALUOperation: UInt8, Sendable, Hashable, BitwiseCopyable {
+    case add = 0x00, sub = 0x10, mul = 0x20, div = 0x30, or = 0x40, and = 0x50
+    case lsh = 0x60, rsh = 0x70, neg = 0x80, mod = 0x90, xor = 0xa0, mov = 0xb0
+    case arsh = 0xc0
+    /// Byte swap. Kernel: `BPF_END`.
+    case end = 0xd0
+  }
+
+  /// The operation nibble of JMP and JMP32 opcodes.
+  public enum JumpOperation: UInt8, Sendable, Hashable, BitwiseCopyable {
+    case ja = 0x00, jeq = 0x10, jgt = 0x20, jge = 0x30, jset = 0x40, jne = 0x50
+    case jsgt = 0x60, jsge = 0x70, call = 0x80, exit = 0x90, jlt = 0xa0, jle = 0xb0
+    case jslt = 0xc0, jsle = 0xd0
+    /// Kernel: `BPF_JCOND` (`may_goto`).
+    case jcond = 0xe0
+  }
+}

@@ -1,0 +1,25 @@
+/// Left-aligned columns for the human forms of reports, indented two spaces.
+struct TextTable {
+  var header: [String]
+  var rows: [[String]]
+
+  var rendered: String {
+    guard !rows.isEmpty else { return "  (none)\n" }
+    var widths = header.map(\.count)
+    for row in rows {
+      for (column, cell) in row.enumerated() where column < widths.count {
+        widths[column] = max(widths[column], cell.count)
+      }
+    }
+    func line(_ cells: [String]) -> String {
+      var text = "  "
+      for (column, cell) in cells.enumerated() {
+        let isLast = column == cells.count - 1
+        text += isLast ? cell : cell + String(repeating: " ", count: widths[column] - cell.count + 2)
+      }
+      while text.hasSuffix(" ") { text.removeLast() }
+      return text + "\n"
+    }
+    return ([header] + rows).map(line).joined()
+  }
+}
