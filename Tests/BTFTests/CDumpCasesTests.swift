@@ -82,6 +82,41 @@ import TestSupport
       """),
   ]
 
+  static let tagged = """
+    #define __user __attribute__((btf_type_tag("user")))
+    struct tagged { int __user *p; char __attribute__((btf_type_tag("rcu"))) *q;
+                    int x __attribute__((btf_decl_tag("key"))); };
+    struct tagged g;
+    """
+
+  /// Type tags survive: clang's BTF of the header has the original's
+  /// TYPE_TAGs; with `BPF_NO_TYPE_TAGS` the header still compiles.
+  @Test func typeTagsSurviveTheHeader() throws {
+    guard CDumpCheck.clangAvailable(), FixtureBTF.toolsAvailable() else { return }
+    guard case .success(let bytes) = try CDumpCheck.compiledBTF(header: "", source: Self.tagged) else {
+      Issue.record("the tagged case does not compile")
+      return
+    }
+    let original = try BTF(bytes: bytes)
+    #expect(!original.types(named: "user", kind: .typeTag).isEmpty, "clang wrote no TYPE_TAG")
+    #expect(!original.types(named: "rcu", kind: .typeTag).isEmpty, "clang wrote no TYPE_TAG")
+    try CDumpRoundTrip.check(original, label: "tags")
+    let header = try BTF.CHeader.render(original)
+    #expect(header.contains("__btf_type_tag(\"user\")"))
+    guard case .success(let again) = try CDumpCheck.compiledBTF(
+      header: header, source: "#include \"header.h\"\nstruct tagged g;\n")
+    else {
+      Issue.record("the header does not compile")
+      return
+    }
+    let rebuilt = try BTF(bytes: again)
+    #expect(!rebuilt.types(named: "user", kind: .typeTag).isEmpty)
+    #expect(!rebuilt.types(named: "rcu", kind: .typeTag).isEmpty)
+    let (status, messages) = try CDumpCheck.compile(
+      header: header, source: "#define BPF_NO_TYPE_TAGS\n#include \"header.h\"\nstruct tagged g;\n")
+    #expect(status == 0, "\(messages)")
+  }
+
   @Test(arguments: cases.map(\.0))
   func caseKeepsClangsLayout(name: String) throws {
     guard CDumpCheck.clangAvailable(), FixtureBTF.toolsAvailable() else { return }

@@ -94,11 +94,16 @@ import TestSupport
     let clock = ContinuousClock()
     var header = ""
     let elapsed = try clock.measure { header = try BTF.CHeader.render(btf) }
+    var raw = ""
+    let rawElapsed = try clock.measure { raw = try BTF.RawDump.render(btf) }
+    print("vmlinux: C header \(elapsed), raw dump \(rawElapsed)")
     #expect(header.count > 1_000_000)
+    #expect(raw.count > 1_000_000)
     #if DEBUG
     #expect(elapsed < .seconds(20))
     #else
     #expect(elapsed < .seconds(1))
+    #expect(rawElapsed < .seconds(1))
     #endif
   }
 

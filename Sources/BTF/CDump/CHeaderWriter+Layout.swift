@@ -79,23 +79,42 @@ extension CHeaderWriter {
     size >= 16 ? 16 : max(1, min(size, 8))
   }
 
-  /// Size in bytes as written (pointers are 8 bytes on BPF).
+  /// Size in bytes as written (pointers are 8 bytes on BPF). Sizes past
+  /// `maximumSize` are refused, so bit arithmetic on them cannot overflow.
   func byteSize(of id: BTF.TypeID) throws(BTFError) -> Int {
     var current = id
     var multiplier = 1
     for _ in 0 ... btf.typeCount {
+      let size: Int
       switch try btf[current] {
-      case .pointer: return 8 &* multiplier
+      case .pointer:
+        size = 8
       case .array(let a):
-        multiplier = multiplier &* Int(a.count)
+        let (product, overflow) = multiplier.multipliedReportingOverflow(by: Int(a.count))
+        guard !overflow, product <= Self.maximumSize else { throw tooLarge(id) }
+        multiplier = product
         current = a.element
-      case .typedef(let t): current = t.type
-      case .const(let t), .volatile(let t), .restrict(let t): current = t
-      case .typeTag(let t): current = t.type
-      default: return (try btf.size(of: current)) &* multiplier
+        continue
+      case .typedef(let t): current = t.type; continue
+      case .const(let t), .volatile(let t), .restrict(let t): current = t; continue
+      case .typeTag(let t): current = t.type; continue
+      default:
+        size = try btf.size(of: current)
       }
+      let (total, overflow) = size.multipliedReportingOverflow(by: multiplier)
+      guard !overflow, total <= Self.maximumSize else { throw tooLarge(id) }
+      return total
     }
     throw .referenceLoop(typeID: id.rawValue, offset: 0)
+  }
+
+  /// 2^40 bytes: far above any kernel type, far below overflow in bits.
+  static let maximumSize = 1 << 40
+  /// The largest gap filled with padding bit-fields (one line per 8 bytes).
+  static let maximumPadding = 1 << 23
+
+  func tooLarge(_ id: BTF.TypeID) -> BTFError {
+    .noSize(typeID: id.rawValue, reason: "too large to write as C")
   }
 
   /// The plan of a struct or union, computed once.
@@ -162,7 +181,11 @@ extension CHeaderWriter {
     let sizeBits = Int(c.size) * 8
     let members = try btf.members(of: c.id)
     plan.items.reserveCapacity(members.count)
-    func pad(_ from: Int, _ to: Int) {
+    func pad(_ from: Int, _ to: Int) throws(BTFError) {
+      guard to - from <= Self.maximumPadding else {
+        throw .invalidType(typeID: c.id.rawValue, offset: 0,
+                           reason: "a gap of \((to - from) / 8) bytes is too large to pad in C")
+      }
       var at = from
       while at < to {
         let chunk = min(to - at, 64 - at % 64)
@@ -183,7 +206,7 @@ extension CHeaderWriter {
         let natural = place(cursor)
         if natural > offset { return nil }
         if natural < offset {
-          pad(cursor, offset)
+          try pad(cursor, offset)
           if place(offset) != offset { return nil }
         }
         plan.items.append(.member(index: index, align: 0))
@@ -202,7 +225,7 @@ extension CHeaderWriter {
           memberAlign = n
           maxAlign = max(maxAlign, n)
         } else {
-          pad(cursor, offset)
+          try pad(cursor, offset)
           if offset % unit != 0 { return nil }
         }
       }
@@ -221,7 +244,7 @@ extension CHeaderWriter {
         maxAlign = n
       } else {
         if sizeBits % (maxAlign * 8) != 0 { return nil }
-        pad(cursor, sizeBits)
+        try pad(cursor, sizeBits)
       }
     }
     plan.alignment = maxAlign
@@ -263,6 +286,9 @@ extension CHeaderWriter {
         plan.typeAlign = n
         maxAlign = n
       } else {
+        guard sizeBits <= Self.maximumPadding else {
+          throw .invalidType(typeID: c.id.rawValue, offset: 0, reason: "union too large to pad in C")
+        }
         plan.items.append(.unionTail(bits: sizeBits))
       }
     }
