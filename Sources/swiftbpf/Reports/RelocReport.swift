@@ -109,17 +109,10 @@ struct RelocReport: Encodable {
     failed = plan.decisions.count - patched - poisoned
   }
 
-  /// The base target: the kernel's BTF, a raw BTF file, or an ELF's `.BTF`
-  /// (a `vmlinux`, or an object built with `clang -g` from target types).
+  /// The base target: the kernel's BTF, or a file `BTFFile` can open.
   static func loadTarget(_ path: String?) throws -> (BTF, String) {
     guard let path else { return (try BTF.kernel(), "vmlinux") }
-    let name = URL(fileURLWithPath: path).lastPathComponent
-    let magic = FileHandle(forReadingAtPath: path).flatMap { try? $0.read(upToCount: 4) }.map(Array.init) ?? []
-    if magic == [0x7F, 0x45, 0x4C, 0x46] {
-      guard let bytes = try ObjectFile(path: path).btf else { throw RelocCommandError.noBTF(object: path) }
-      return (try BTF(bytes: bytes), name)
-    }
-    return (try BTF(contentsOf: path), name)
+    return (try BTFFile.load(path), URL(fileURLWithPath: path).lastPathComponent)
   }
 
   /// Every code section with CO-RE records, with its functions (programs
