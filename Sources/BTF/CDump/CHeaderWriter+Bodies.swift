@@ -62,12 +62,14 @@ extension CHeaderWriter {
         let (_, width) = placement(member, in: c)
         if width > 0 { text += ": \(width)" }
         if align > 0 { text += " __attribute__((aligned(\(align))))" }
+        text += declarationTagText(c.id, component: Int32(index))
         text += ";\n"
       }
     }
     text += Self.tabs(indent) + "}"
     if plan.packed { text += " __attribute__((packed))" }
     if plan.typeAlign > 0 { text += " __attribute__((aligned(\(plan.typeAlign))))" }
+    text += declarationTagText(c.id, component: -1)
     return text
   }
 
@@ -80,11 +82,30 @@ extension CHeaderWriter {
     }
   }
 
+  /// ` __btf_decl_tag("x")` for each DECL_TAG on the type (component -1)
+  /// or on one of its members; the attribute itself when kind_flag says the
+  /// tag is one (Linux 6.14).
+  func declarationTagText(_ id: BTF.TypeID, component: Int32) -> String {
+    guard let tags = declarationTags[id.rawValue] else { return "" }
+    var text = ""
+    for (index, tag) in tags where index == component {
+      let value = (try? btf.string(of: tag.name)) ?? ""
+      if tag.isAttribute {
+        text += " __attribute__((\(value)))"
+      } else {
+        usesDeclarationTags = true
+        text += " __btf_decl_tag(\"\(Self.escaped(value))\")"
+      }
+    }
+    return text
+  }
+
   /// `typedef <declaration>;`.
   func writeTypedef(_ id: BTF.TypeID, _ t: BTF.Typedef) throws(BTFError) {
     let name = typedefName(id)
     out += "typedef "
     out += try declaration(t.type, name, indent: 0)
+    out += declarationTagText(id, component: -1)
     out += ";\n\n"
   }
 
