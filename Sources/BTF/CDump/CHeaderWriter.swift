@@ -34,8 +34,8 @@ final class CHeaderWriter {
   /// the stack.
   var depth = 0
   /// The kernel's BTF needs 20 (the full header) or less (task_struct
-  /// alone); a debug build's frames overflow a test thread's stack near
-  /// 4,000, so 1,024 leaves room for both.
+  /// alone); a debug build overflowed a 512 KiB test thread's stack at a
+  /// depth of a few thousand, so 1,024 leaves room on both sides.
   static let maximumDepth = 1024
 
   struct Flags {
