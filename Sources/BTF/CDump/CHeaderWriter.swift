@@ -34,7 +34,7 @@ final class CHeaderWriter {
   /// the stack.
   var depth = 0
   /// The kernel's BTF needs 20 (the full header) or less (task_struct
-  /// alone); a debug build overflowed a 512 KiB test thread's stack at a
+  /// alone); a debug build overflowed a test thread's stack at a
   /// depth of a few thousand, so 1,024 leaves room on both sides.
   static let maximumDepth = 1024
 
