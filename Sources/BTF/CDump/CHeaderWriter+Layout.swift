@@ -32,7 +32,14 @@ extension CHeaderWriter {
       case padding(bits: Int)
       /// A union's tail: an anonymous struct of `bits` bits of padding.
       case unionTail(bits: Int)
+      /// A union member `bits` into the union (C puts them all at 0): an
+      /// anonymous struct of padding and then the member, `packed` when the
+      /// member sits below its alignment.
+      case shiftedMember(index: Int, bits: Int, packed: Bool)
     }
+    /// False when no C layout matches (members overlap or run past the
+    /// size): the body then says so in a comment.
+    var exact = true
     var items: [Item] = []
     var packed = false
     /// `aligned(N)` on the type, 0 for none.
@@ -256,21 +263,39 @@ extension CHeaderWriter {
   func fallbackPlan(_ c: BTF.Composite) throws(BTFError) -> Plan {
     var plan = Plan()
     plan.packed = true
+    plan.exact = false
     for index in 0 ..< c.memberCount { plan.items.append(.member(index: index, align: 0)) }
     return plan
   }
 
   /// A union: every member at offset 0; the size is the largest member
-  /// rounded up to the alignment.
+  /// rounded up to the alignment. (BTF may put a union member elsewhere,
+  /// C cannot: such a member goes into an anonymous struct after padding.)
   func unionPlan(_ c: BTF.Composite) throws(BTFError) -> Plan {
     var plan = Plan()
     var maxAlign = 1
     var maxBits = 0
     for (index, member) in try btf.members(of: c.id).enumerated() {
-      let (_, width) = placement(member, in: c)
-      maxAlign = max(maxAlign, try alignment(of: member.type))
-      maxBits = max(maxBits, width > 0 ? width : (try byteSize(of: member.type)) * 8)
-      plan.items.append(.member(index: index, align: 0))
+      let (offset, width) = placement(member, in: c)
+      let align = try alignment(of: member.type)
+      let bits = width > 0 ? width : (try byteSize(of: member.type)) * 8
+      guard offset > 0 else {
+        maxAlign = max(maxAlign, align)
+        maxBits = max(maxBits, bits)
+        plan.items.append(.member(index: index, align: 0))
+        continue
+      }
+      guard offset <= Self.maximumPadding else {
+        throw .invalidType(typeID: c.id.rawValue, offset: 0, reason: "union member too far to pad in C")
+      }
+      let unit = align * 8
+      let storage = (try byteSize(of: member.type)) * 8
+      let packed = width > 0 ? (offset % unit + width > storage) : offset % unit != 0
+      let wrapperAlign = packed ? 1 : align
+      let end = offset + bits
+      maxAlign = max(maxAlign, wrapperAlign)
+      maxBits = max(maxBits, (end + wrapperAlign * 8 - 1) / (wrapperAlign * 8) * (wrapperAlign * 8))
+      plan.items.append(.shiftedMember(index: index, bits: offset, packed: packed))
     }
     let sizeBits = Int(c.size) * 8
     var end = (maxBits + maxAlign * 8 - 1) / (maxAlign * 8) * (maxAlign * 8)
