@@ -78,20 +78,4 @@ extension BTF {
     }
     return count
   }
-
-  /// FNV-1a over bytes: cheap and good enough for identifier-like names.
-  @inline(__always)
-  static func hash(_ span: RawSpan, _ start: Int, _ length: Int) -> UInt32 {
-    var h: UInt32 = 2_166_136_261
-    for i in start ..< start + length {
-      h = (h ^ UInt32(span.byteUnchecked(i))) &* 16_777_619
-    }
-    return h
-  }
-
-  static func hash(_ utf8: UnsafeBufferPointer<UInt8>) -> UInt32 {
-    var h: UInt32 = 2_166_136_261
-    for byte in utf8 { h = (h ^ UInt32(byte)) &* 16_777_619 }
-    return h
-  }
 }

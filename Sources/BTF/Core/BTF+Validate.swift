@@ -18,6 +18,20 @@ extension BTF {
     }
   }
 
+  /// Finishes what `SinglePass` left: the precise check of the records it
+  /// could not judge alone, and the loop walk from its candidate starts.
+  func validateRemainder(recheck: [Int], loopStarts: [Int]) throws(BTFError) {
+    if recheck.isEmpty && loopStarts.isEmpty { return }
+    let base = self.base
+    try storage.withWords(byteOrder) { (span) throws(BTFError) in
+      let checker = Checker(btf: self, base: base)
+      for index in recheck {
+        try checker.check(span, index: index)
+      }
+      try checker.checkLoops(span, starts: loopStarts)
+    }
+  }
+
   /// One validation pass; a struct so the hot loop has no closures.
   struct Checker {
     let btf: BTF
@@ -194,7 +208,12 @@ extension BTF {
     /// Follows modifier/typedef/array-element chains. Each local type is
     /// marked once: 0 new, 1 on the current chain, 2 known to end. A chain
     /// that meets a 1 loops; after a chain ends it is walked again to mark 2.
-    func checkLoops(_ span: Words) throws(BTFError) {
+    ///
+    /// - Parameter starts: where to start chains (all local types when nil).
+    ///   Any loop has a member whose edge goes to an id not below its own, so
+    ///   `SinglePass` passes only those: a walk from one finds its loop.
+    func checkLoops(_ span: Words, starts: [Int]? = nil) throws(BTFError) {
+      if let starts, starts.isEmpty { return }
       let total = offsets.count
       var state = [UInt8](repeating: 0, count: total)
       @inline(__always) func next(_ index: Int) -> Int? {
@@ -209,10 +228,11 @@ extension BTF {
         guard target >= first, target - first < UInt32(total) else { return nil }
         return Int(target - first)
       }
-      for start in 0 ..< total where state[start] == 0 {
+      func walk(from start: Int) throws(BTFError) {
+        guard state[start] == 0 else { return }
         switch kinds[start] {
         case .array, .typedef, .volatile, .const, .restrict, .typeTag: break
-        default: continue  // cannot start a chain
+        default: return  // cannot start a chain
         }
         var index = start
         while true {
@@ -230,6 +250,11 @@ extension BTF {
           guard let following = next(index) else { break }
           index = following
         }
+      }
+      if let starts {
+        for start in starts { try walk(from: start) }
+      } else {
+        for start in 0 ..< total { try walk(from: start) }
       }
     }
   }
