@@ -56,7 +56,9 @@ public struct BTF: Sendable {
     try self.init(storage: Storage.open(path: path), base: base)
   }
 
-  init(storage: Storage, base: BTF?) throws(BTFError) {
+  /// - Parameter precise: skip the one-pass fast path and take the precise
+  ///   two passes (tests compare the two).
+  init(storage: Storage, base: BTF?, precise: Bool = false) throws(BTFError) {
     let (order, layout) = try storage.withSpan { (span) throws(BTFError) in
       try BTF.parseHeader(span, hasBase: base != nil)
     }
@@ -64,7 +66,7 @@ public struct BTF: Sendable {
     let stringBase = base.map { $0.totalStringLength } ?? 0
     // The fast path indexes and checks in one pass; when it cannot vouch for
     // the blob, the precise two passes below decide and name the defect.
-    let fast = storage.withWords(order) { words in
+    let fast = precise ? nil : storage.withWords(order) { words in
       SinglePass.run(words, byteCount: storage.count, layout, firstID: first,
                      totalStrings: stringBase + UInt32(layout.stringLength))
     }

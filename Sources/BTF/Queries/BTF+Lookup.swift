@@ -43,7 +43,7 @@ extension BTF {
   }
 
   /// Appends the local matches from the hash index, in id order.
-  private func probeIndex(
+  func probeIndex(
     _ utf8: UnsafeBufferPointer<UInt8>, kind: Kind?, essential: Bool, firstOnly: Bool,
     into result: inout [TypeID]
   ) {
