@@ -74,9 +74,9 @@ extension BTF {
           let start = layout.stringStart + Int(nameOff - stringBase)
           let h: UInt32
           if essential {
-            var end = start
-            while end < stringEnd && span.byteUnchecked(end) != 0 { end += 1 }
-            let length = BTF.essentialLength(count: end - start) { span.byteUnchecked(start + $0) }
+            let count = BTF.lengthNulTerminated(span, start, stringEnd)
+            let length = BTF.mayHaveFlavor(span, start, count)
+              ? BTF.essentialLength(count: count) { span.byteUnchecked(start + $0) } : count
             h = BTF.hash(span, start, length)
           } else {
             h = BTF.hashNulTerminated(span, start, stringEnd)
