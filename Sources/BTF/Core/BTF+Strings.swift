@@ -1,6 +1,7 @@
 import UAPI
 
-/// The string table: names resolved, compared and hashed in place.
+/// The string table: names resolved and compared in place (hashing for the
+/// name indexes is in `BTF+NameHash.swift`).
 extension BTF {
   /// The text of a name (builds a `String`; use `name(_:equals:)` to compare).
   public func string(of name: Name) throws(BTFError) -> String {

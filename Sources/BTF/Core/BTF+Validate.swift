@@ -4,6 +4,10 @@ import UAPI
 /// index: kinds, flags, sizes, string offsets, type ids, DATASEC ranges, and
 /// no loops through modifiers, typedefs or array elements.
 ///
+/// This is the precise path: it defines what is valid and names each defect.
+/// A parse first tries `SinglePass`, which proves most blobs valid in one
+/// pass and comes here only for what it cannot judge, or when in doubt.
+///
 /// Kernel: mirrors what `btf_check_meta`/`btf_resolve` in `kernel/bpf/btf.c`
 /// would refuse, so a blob we accept is one the kernel can accept too.
 extension BTF {

@@ -1,3 +1,4 @@
+import Synchronization
 import UAPI
 
 /// Exact-name lookups by scanning the records, before the index exists.
