@@ -35,10 +35,17 @@ extension LoadSession {
       a.valueSize = UInt32(clamping: object.sectionBytes[section]?.count ?? 0)
     case .kconfig:
       a.valueSize = UInt32(kconfig?.size ?? 0)
+    case .structOps:
+      let wrapper = try structOpsWrapper(spec)
+      a.valueSize = wrapper.size
+      a.btfVmlinuxValueTypeID = wrapper.id.rawValue
+      // Kernel: map_create wants the object's BTF with a vmlinux value type
+      // too ("the bpf_prog.o must have BTF to begin with").
+      a.btfFD = btfFD?.borrowed
     case .defined:
       break
     }
-    if spec.role != .defined {
+    if spec.role != .defined && spec.role != .structOps {
       if !kernel.features.supports(.mmapableArrays) { a.flags.remove(.mmapable) }
       if !kernel.features.supports(.frozenMaps) { a.flags.remove(.readOnlyProgram) }
     }
@@ -60,6 +67,8 @@ extension LoadSession {
           a.btfFD = btf.borrowed
           a.btfValueTypeID = id.rawValue
         }
+      case .structOps:
+        break
       }
     }
     return a
@@ -79,7 +88,7 @@ extension LoadSession {
       throw .mapDefinition(map: spec.name, reason: "has no type; add __uint(type, BPF_MAP_TYPE_...) to its definition")
     }
     var a = try attributes(for: spec)
-    let isFrozen = a.flags.contains(.readOnlyProgram) && spec.role != .defined
+    let isFrozen = a.flags.contains(.readOnlyProgram) && spec.role != .defined && spec.role != .structOps
     var pinPath: String?
     if spec.pinning == .byName {
       pinPath = object.options.pinRoot + "/" + spec.name
@@ -171,7 +180,7 @@ extension LoadSession {
   /// The initial value of an internal map, nil for other maps.
   func initialContents(_ spec: Object.Map) throws(LoadError) -> [UInt8]? {
     switch spec.role {
-    case .defined: return nil
+    case .defined, .structOps: return nil
     case .data(let section): return object.sectionBytes[section]
     case .kconfig: return try kconfigBytes()
     }

@@ -55,6 +55,7 @@ struct LoadSession<Kernel: KernelInterface> {
       let handle = try load(program)
       programs.append(handle)
     }
+    try prepareStructOpsValues()
     try fillSlots()
     try pinMaps()
     var variables = [String: Object.VariableLocation]()

@@ -25,6 +25,14 @@ extension LoadedObject {
     public let isFrozen: Bool
     let fd: Mutex<OwnedFD?>
     let mapping: Mutex<MappedRegion?>
+    let preparedValue = Mutex<[UInt8]?>(nil)
+
+    /// For struct_ops maps: the value to store under key 0 when registering
+    /// (the kernel's `bpf_struct_ops_<struct>` with the object's data
+    /// members and each implemented operation's program fd). Storing it
+    /// registers a `.struct_ops` map; a `.struct_ops.link` one (`BPF_F_LINK`)
+    /// is registered by a `BPF_LINK_CREATE` after the store.
+    public var structOpsValue: [UInt8]? { preparedValue.withLock { $0 } }
 
     init(name: String, sectionName: String?, type: MapType, keySize: UInt32, valueSize: UInt32,
          maxEntries: UInt32, flags: MapFlags, pinPath: String?, isReused: Bool, isFrozen: Bool,

@@ -14,6 +14,9 @@ extension Object {
       case data(section: String)
       /// The `.kconfig` externs.
       case kconfig
+      /// A struct_ops map (`.struct_ops`, `.struct_ops.link`): its value is
+      /// the kernel's `bpf_struct_ops_<struct>`, prepared at load.
+      case structOps
     }
 
     /// The symbol name (`hash_map`) or, for internal maps, the kernel name
@@ -45,7 +48,7 @@ extension Object {
     init(definition d: MapDefinition) {
       name = d.name
       sectionName = nil
-      role = .defined
+      role = d.origin == .structOps ? .structOps : .defined
       definition = d
       type = d.type
       keySize = d.keySize

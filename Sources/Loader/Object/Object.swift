@@ -15,8 +15,8 @@ public struct Object: Sendable {
   /// The object name (internal map prefix).
   public let name: String
   public let options: OpenOptions
-  /// Every map to create: the object's maps, then one per global data
-  /// section, then `.kconfig`, in libbpf's order.
+  /// Every map to create: the object's maps (struct_ops ones included),
+  /// then one per global data section, then `.kconfig`, in libbpf's order.
   public var maps: [Map]
   /// Every program, in the object's order.
   public var programs: [Program]
@@ -52,7 +52,7 @@ public struct Object: Sendable {
     } else {
       btf = nil
     }
-    var maps = file.maps.filter { $0.origin != .structOps }.map { Map(definition: $0) }
+    var maps = file.maps.map { Map(definition: $0) }
     var bytes = [String: [UInt8]]()
     for section in file.dataSections {
       switch section.kind {
