@@ -42,4 +42,40 @@ import TestSupport
     for program in loaded.programs { ours[program.name] = Int(try program.info().translatedLength) }
     #expect(ours == libbpf)
   }
+
+  /// Global data maps: libbpf's names (object name prefix cut to fit 15
+  /// bytes, none for custom sections), value sizes and flags, on a copy of
+  /// globals.bpf.o with a long file name.
+  @Test func internalMapsAsLibbpfCreatesThem() throws {
+    guard let bpftool = Toolchain.systemTool("bpftool") else {
+      if TestEnvironment.mustNotSkip { Issue.record("bpftool missing") }
+      return
+    }
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("swiftbpf-names-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let copy = dir.appendingPathComponent("averyveryverylongname.bpf.o")
+    try FileManager.default.copyItem(at: Fixture.object("globals.bpf.o"), to: copy)
+    let pins = try KernelSupport.bpffsDirectory()
+    defer { KernelSupport.removeBPFFSDirectory(pins) }
+    // `prog load` (not loadall, which would pin the not-autoloaded program).
+    let load = try runProcess(bpftool, ["prog", "load", copy.path, "\(pins)/prog"])
+    try #require(load.status == 0, "\(load.stderr)")
+    let prog = try runProcess(bpftool, ["prog", "show", "pinned", "\(pins)/prog", "--json"])
+    let ids = try #require((try JSONSerialization.jsonObject(with: Data(prog.stdout.utf8)) as? [String: Any])?["map_ids"] as? [Int])
+    var libbpf = [String: [Int]]()
+    for id in ids {
+      let show = try runProcess(bpftool, ["map", "show", "id", String(id), "--json"])
+      let map = try #require(try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])
+      libbpf[try #require(map["name"] as? String)] = [map["bytes_value"] as? Int ?? -1, map["flags"] as? Int ?? -1]
+    }
+    let loaded = try Object.open(path: copy.path).load()
+    defer { loaded.close() }
+    var ours = [String: [Int]]()
+    for map in loaded.maps {
+      let info = try map.info()
+      ours[info.name] = [Int(info.valueSize), Int(info.flags.rawValue)]
+    }
+    #expect(ours == libbpf)
+  }
 }

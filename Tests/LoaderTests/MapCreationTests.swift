@@ -163,6 +163,20 @@ import UAPI
     // Slots of a reused map are left as they are.
     #expect(kernel.snapshot.updates.map(\.map) == ["programs.bss"])
   }
+
+  @Test func ringBufferSizesRoundedToAPowerOfTwoOfPages() throws {
+    // Kernel: a ring buffer's size is a power of 2 and a multiple of the page
+    // size (4096 in the fake); 65536 stays, 5000 becomes 8192, 0 one page.
+    let kernel = FakeKernel()
+    var object = try Object.open(path: Fixture.object("ringbuf.bpf.o").path)
+    try object.withMap("events") { $0.maxEntries = 5000 }
+    try object.withMap("exec_events") { $0.maxEntries = 0 }
+    let loaded = try object.load(kernel: kernel)
+    defer { loaded.close() }
+    #expect(kernel.map("events")?.attributes.maxEntries == 8192)
+    #expect(kernel.map("exec_events")?.attributes.maxEntries == 4096)
+    #expect(kernel.map("user_events")?.attributes.maxEntries == 65536)  // ringbuf.bpf.c: 65536
+  }
 }
 
 func le32(_ v: UInt32) -> [UInt8] { withUnsafeBytes(of: v.littleEndian) { Array($0) } }
