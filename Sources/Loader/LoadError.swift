@@ -58,6 +58,8 @@ public indirect enum LoadError: Error, Sendable, CustomStringConvertible {
   case invalidValue(name: String, reason: String)
   /// The operation needs a writable mapping (`.rodata` is frozen after load).
   case readOnly(name: String)
+  /// Asking the kernel about (or running) a loaded map or program failed.
+  case kernelQuery(object: String, operation: String, SyscallError)
   /// The object was already closed.
   case closed(object: String)
   /// A configuration that cannot be loaded.
@@ -102,6 +104,7 @@ public indirect enum LoadError: Error, Sendable, CustomStringConvertible {
     case .notFound(let what, let name, let object): return "\(object): no \(what) named '\(name)'"
     case .invalidValue(let name, let reason): return "'\(name)': \(reason)"
     case .readOnly(let name): return "'\(name)' is read-only after load (.rodata is frozen); set it before load"
+    case .kernelQuery(let object, let operation, let e): return "'\(object)': \(operation) failed: \(e)"
     case .closed(let object): return "\(object): the object was closed"
     case .invalidConfiguration(let reason): return reason
     }

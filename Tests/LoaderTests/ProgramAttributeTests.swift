@@ -132,4 +132,17 @@ import UAPI
     #expect(a.load("core_task")?.attributes.instructions == b.load("core_task")?.attributes.instructions)
     #expect(a.load("core_task")?.attributes.instructions != nil)
   }
+
+  @Test func refusedBTFLoadsWithoutIt() throws {
+    // libbpf's behaviour: a kernel that refuses the object's BTF gets the
+    // programs and maps without it, and the user a warning.
+    let kernel = FakeKernel(refusesBTF: true)
+    let loaded = try Object.open(path: Fixture.object("programs.bpf.o").path).load(kernel: kernel)
+    defer { loaded.close() }
+    #expect(loaded.programs.count == 6)
+    #expect(loaded.warnings.contains { $0.contains("refused the object's BTF") && $0.contains("Invalid size") })
+    let call = try #require(kernel.load("test_subprogs"))
+    #expect(call.attributes.btfFD == nil && call.attributes.funcInfo.isEmpty && call.attributes.lineInfo.isEmpty)
+    #expect(kernel.snapshot.maps.allSatisfy { $0.attributes.btfFD == nil && $0.attributes.btfValueTypeID == 0 })
+  }
 }

@@ -65,7 +65,7 @@ extension LoadedObject {
     public func info() throws(LoadError) -> MapInfo {
       guard let b = borrowedFD else { throw .closed(object: name) }
       do throws(SyscallError) { return try BPF.mapInfo(b) } catch {
-        throw .mapSetup(map: name, operation: "BPF_OBJ_GET_INFO_BY_FD", error)
+        throw .kernelQuery(object: name, operation: "BPF_OBJ_GET_INFO_BY_FD", error)
       }
     }
 

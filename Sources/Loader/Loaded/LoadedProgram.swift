@@ -43,7 +43,7 @@ extension LoadedObject {
     public func info() throws(LoadError) -> ProgramInfo {
       guard let b = borrowedFD else { throw .closed(object: name) }
       do throws(SyscallError) { return try BPF.programInfo(b) } catch {
-        throw .programLoad(program: name, error, log: nil)
+        throw .kernelQuery(object: name, operation: "BPF_OBJ_GET_INFO_BY_FD", error)
       }
     }
 
@@ -56,7 +56,7 @@ extension LoadedObject {
           program: b, data: data, dataOutCapacity: data.isEmpty ? 0 : data.count + 256, context: context,
           repeatCount: 0))
       } catch {
-        throw .programLoad(program: name, error, log: nil)
+        throw .kernelQuery(object: name, operation: "BPF_PROG_TEST_RUN", error)
       }
     }
 

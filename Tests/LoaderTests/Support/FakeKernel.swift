@@ -49,10 +49,14 @@ final class FakeKernel: KernelInterface {
   let config: KernelConfig?
   let symbols: [String: UInt64]
   let btf: BTF?
+  /// Refuse `BPF_BTF_LOAD` (a kernel whose BTF loader rejects the object's BTF).
+  let refusesBTF: Bool
 
   init(cpus: Int = 3, refusals: [String: Refusal] = [:], features: KernelFeatures = .everything,
        config: [String: String]? = ["CONFIG_BPF_SYSCALL": "y", "CONFIG_BPF_JIT": "y", "CONFIG_HZ": "250"],
-       symbols: [String: UInt64] = ["__start_BTF": 0xffff_ffff_8200_0000], btf: BTF? = nil) {
+       symbols: [String: UInt64] = ["__start_BTF": 0xffff_ffff_8200_0000], btf: BTF? = nil,
+       refusesBTF: Bool = false) {
+    self.refusesBTF = refusesBTF
     self.cpus = cpus
     self.refusals = refusals
     self.kernelFeatures = features
@@ -109,6 +113,13 @@ final class FakeKernel: KernelInterface {
 
   func loadBTF(_ bytes: [UInt8], log: inout VerifierLog?) throws(SyscallError) -> OwnedFD {
     state.withLock { $0.btfUploads.append(bytes) }
+    if refusesBTF {
+      if var filled = log {
+        filled.bytes = Array("[1] STRUCT foo size=0 vlen=0\nInvalid size\n".utf8)
+        log = filled
+      }
+      throw .failed(.bpf(.btfLoad), .EINVAL)
+    }
     return try Self.memfd(size: 8)
   }
 
