@@ -198,6 +198,8 @@ import UAPI
     defer { loaded.close() }
     let log = try #require(loaded.program(named: "test_subprogs")?.verifierLog)
     #expect(log.contains("processed ") && log.contains("insns"))
+    let stats = try #require(loaded.program(named: "test_subprogs")?.verifierStatistics)
+    #expect(stats.processedInstructions > 0)
     #expect(loaded.program(named: "xdp_pass")?.verifierLog == nil)
   }
 }

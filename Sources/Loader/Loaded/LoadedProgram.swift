@@ -29,6 +29,10 @@ extension LoadedObject {
       self.fd = Mutex(Optional(fd))
     }
 
+    /// The verifier's statistics (instructions processed, states, stack
+    /// depth, time), when a log level was asked for (level 4 gives only these).
+    public var verifierStatistics: VerifierStatistics? { verifierLog.flatMap { VerifierStatistics(log: $0) } }
+
     /// The fd, while the program is open.
     public var borrowedFD: BorrowedFD? { fd.withLock { $0?.borrowed } }
 
