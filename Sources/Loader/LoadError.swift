@@ -2,6 +2,7 @@ import BTF
 import ELFReader
 import Relocation
 import Syscall
+import UAPI
 
 /// Why opening, configuring or loading an object failed.
 ///
@@ -62,6 +63,9 @@ public indirect enum LoadError: Error, Sendable, CustomStringConvertible {
   case kernelQuery(object: String, operation: String, SyscallError)
   /// The object was already closed.
   case closed(object: String)
+  /// The object was built for the other byte order (`-target bpfeb` on a
+  /// little-endian machine, or the reverse).
+  case wrongByteOrder(object: String, order: ByteOrder, host: ByteOrder)
   /// A configuration that cannot be loaded.
   case invalidConfiguration(reason: String)
 
@@ -106,6 +110,9 @@ public indirect enum LoadError: Error, Sendable, CustomStringConvertible {
     case .readOnly(let name): return "'\(name)' is read-only after load (.rodata is frozen); set it before load"
     case .kernelQuery(let object, let operation, let e): return "'\(object)': \(operation) failed: \(e)"
     case .closed(let object): return "\(object): the object was closed"
+    case .wrongByteOrder(let name, let order, let host):
+      return "\(name) is \(order == .big ? "big" : "little")-endian but this machine is "
+        + "\(host == .big ? "big" : "little")-endian; build it with -target \(host == .big ? "bpfeb" : "bpfel") (or -target bpf)"
     case .invalidConfiguration(let reason): return reason
     }
   }

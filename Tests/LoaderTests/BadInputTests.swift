@@ -92,4 +92,16 @@ import TestSupport
     #expect(failure.contains("swiftbpf_no_such_field"))
     #expect(error.description.contains("CO-RE relocation failed"))
   }
+
+  @Test func otherByteOrderIsRefused() throws {
+    // programs.bpfeb.bpf.o is built -target bpfeb (Fixtures/README.md).
+    let kernel = FakeKernel()
+    let error = try #require(loadError {
+      _ = try Object.open(path: Fixture.object("programs.bpfeb.bpf.o").path).load(kernel: kernel)
+    })
+    guard case .wrongByteOrder(_, let order, _) = error else { Issue.record("unexpected \(error)"); return }
+    #expect(order == .big)
+    #expect(error.description.contains("-target bpfel"))
+    #expect(kernel.snapshot.maps.isEmpty && kernel.snapshot.loads.isEmpty)
+  }
 }

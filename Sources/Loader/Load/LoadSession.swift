@@ -39,6 +39,10 @@ struct LoadSession<Kernel: KernelInterface> {
   }
 
   mutating func run() throws(LoadError) -> LoadedObject {
+    // Kernel: programs, BTF and map values are read in the kernel's own byte order.
+    guard file.byteOrder == .host else {
+      throw .wrongByteOrder(object: file.name, order: file.byteOrder, host: .host)
+    }
     if let btf = object.btf, let bytes = file.btfExt {
       do throws(BTFError) { ext = try BTF.Extension(bytes: bytes, btf: btf) } catch {
         throw .objectBTF(object: file.name, error)
