@@ -118,25 +118,33 @@ enum EventPrograms {
     #expect(result.returnValue == 0)
   }
 
-  /// Raw tracepoint program: one 16-byte perf sample {u64 seq, u64 cpu} per
-  /// run into `perfArray` at the current CPU (`BPF_F_CURRENT_CPU`).
+  /// Raw tracepoint program: one perf sample per run into `perfArray` at
+  /// the current CPU (`BPF_F_CURRENT_CPU`): {u64 seq, u64 cpu} for
+  /// `sampleSize` 16, plus u64 seq << 16 | 2 for 24.
   /// Counters: [0] next seq, [1] failed outputs.
-  static func perfProducer(perfArray: borrowing OwnedFD, counters: borrowing OwnedFD) throws -> OwnedFD {
+  static func perfProducer(
+    perfArray: borrowing OwnedFD, counters: borrowing OwnedFD, sampleSize: Int = 16
+  ) throws -> OwnedFD {
+    precondition(sampleSize == 16 || sampleSize == 24)
     var a = Assembler()
     a.emit(A.movReg(.r6, .r1))
     a.lookupCounters(counters.rawValue, into: .r7, orExitTo: "out")
     a.emit(A.ldx64(.r1, .r7, offset: 0))
-    a.emit(A.stx64(.framePointer, .r1, offset: -16))
+    a.emit(A.stx64(.framePointer, .r1, offset: -24))
+    a.emit(A.movReg(.r2, .r1))
+    a.emit(A.lsh(.r2, 16))
+    a.emit(A.orImm(.r2, 2))
+    a.emit(A.stx64(.framePointer, .r2, offset: -8))
     a.emit(A.add(.r1, 1))
     a.emit(A.stx64(.r7, .r1, offset: 0))
     a.emit(.call(helper: Helper.getSMPProcessorID))
-    a.emit(A.stx64(.framePointer, .r0, offset: -8))
+    a.emit(A.stx64(.framePointer, .r0, offset: -16))
     a.emit(A.movReg(.r1, .r6))
     a.emit(.loadImmediate64(.r2, Int64(perfArray.rawValue), pseudo: .mapFD))
     a.emit(A.mov32(.r3, -1))                      // BPF_F_CURRENT_CPU = 0xffffffff
     a.emit(A.movReg(.r4, .framePointer))
-    a.emit(A.add(.r4, -16))
-    a.emit(A.mov(.r5, 16))
+    a.emit(A.add(.r4, -24))
+    a.emit(A.mov(.r5, Int32(sampleSize)))
     a.emit(.call(helper: Helper.perfEventOutput))
     a.jump(A.jeqImm, .r0, 0, to: "out")
     a.emit(A.mov(.r1, 1))
