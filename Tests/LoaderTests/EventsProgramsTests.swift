@@ -336,3 +336,9 @@ struct EventsProgramsTests {
     #expect(try EventPrograms.read(counters: counters) == [0, 0, 0, 0])
   }
 }
+
+/// An owned descriptor in a class, so tests can keep several in an array.
+final class Descriptor {
+  let fd: OwnedFD
+  init(_ fd: consuming OwnedFD) { self.fd = fd }
+}
