@@ -52,6 +52,12 @@ static inline void swiftbpf_store_release_u32(void *p, uint32_t v) {
   __atomic_store_n((uint32_t *)p, v, __ATOMIC_RELEASE);
 }
 
+/// A hint to start loading the cache line at `p` (ring buffer consumers
+/// prefetch the next record header while the current record is handled).
+static inline void swiftbpf_prefetch(const void *p) {
+  __builtin_prefetch(p, 0, 3);
+}
+
 /// eventfd(2), close-on-exec and non-blocking: wakes an epoll wait from
 /// another thread (event streams use it for cancellation and shutdown).
 static inline int swiftbpf_eventfd(void) {

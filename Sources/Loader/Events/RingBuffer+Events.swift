@@ -8,7 +8,7 @@ extension RingBuffer {
   /// ```
   ///
   /// The iterator copies records out of the ring in batches of up to
-  /// `batchSize` without suspending while records are there; when the ring
+  /// `batchSize` records (and about 256 KiB) without suspending while records are there; when the ring
   /// is empty it suspends until the kernel signals new data (a dedicated
   /// thread waits in epoll, never a thread of the cooperative pool). The
   /// sequence ends when the task is cancelled or the ring buffer is closed;
@@ -75,7 +75,9 @@ extension RingBuffer {
       while true {
         if Task.isCancelled { return nil }
         do {
-          try buffer.consume(limit: batchSize) { span in
+          // At most 256 KiB per batch: the arrays of one batch are freed
+          // before the next is filled, so the allocator reuses their memory.
+          try buffer.consume(limit: batchSize, byteLimit: 256 << 10) { span in
             records.append(span.withUnsafeBytes { Array($0) })
           }
         } catch {

@@ -62,8 +62,6 @@ public final class RingBuffer: Sendable {
     var consumerPosition: UnsafeMutableRawPointer
     var producerPosition: UnsafeRawPointer
     var data: UnsafeRawPointer
-    /// Our copy of the consumer position (the kernel never moves it).
-    var position: UInt64
     var waiter: EventWaiter?
   }
 
@@ -92,16 +90,13 @@ public final class RingBuffer: Sendable {
     guard let consumerBase, let producerBase else {
       throw .invalidSize(buffer: name, size: size, reason: "empty mapping")
     }
-    // Start where the kernel says the consumer is (another reader may have
-    // consumed from this map before us).
-    let start = SharedMemory.loadAcquire64(consumerBase)
     label = name
     capacity = size
     rawFD = raw
     state = Mutex(State(
       mapping: mapping, consumerPosition: consumerBase,
       producerPosition: UnsafeRawPointer(producerBase),
-      data: UnsafeRawPointer(producerBase + page), position: start, waiter: nil))
+      data: UnsafeRawPointer(producerBase + page), waiter: nil))
   }
 
   deinit {
@@ -131,7 +126,8 @@ public final class RingBuffer: Sendable {
     state.withLock { s in
       guard s.mapping != nil else { return 0 }
       let producer = SharedMemory.loadAcquire64(s.producerPosition)
-      return Int(truncatingIfNeeded: producer &- s.position)
+      let consumer = SharedMemory.loadAcquire64(s.consumerPosition)
+      return Int(truncatingIfNeeded: producer &- consumer)
     }
   }
 
@@ -145,9 +141,14 @@ public final class RingBuffer: Sendable {
   /// reuse the space. Stops after `limit` records.
   @discardableResult
   public func consume(limit: Int = .max, _ body: (RawSpan) -> Void) throws(EventError) -> Int {
+    try consume(limit: limit, byteLimit: .max, body)
+  }
+
+  /// `consume` that also stops once `byteLimit` bytes of records were handed out.
+  func consume(limit: Int, byteLimit: Int, _ body: (RawSpan) -> Void) throws(EventError) -> Int {
     try state.withLock { (s) throws(EventError) -> Int in
       guard s.mapping != nil else { throw .closed(buffer: label) }
-      return try Self.drain(&s, capacity: capacity, label: label, limit: limit, body)
+      return try Self.drain(s, capacity: capacity, label: label, limit: limit, byteLimit: byteLimit, body)
     }
   }
 
@@ -155,17 +156,20 @@ public final class RingBuffer: Sendable {
   /// acquire, publish the consumer position with release after each record.
   @inline(__always)
   static func drain(
-    _ s: inout State, capacity: Int, label: String, limit: Int, _ body: (RawSpan) -> Void
+    _ s: State, capacity: Int, label: String, limit: Int, byteLimit: Int,
+    _ body: (RawSpan) -> Void
   ) throws(EventError) -> Int {
     let mask = UInt64(capacity - 1)
-    var position = s.position
+    // Start from the page rather than our copy, so that another consumer
+    // taking turns on the same map (another reader, libbpf) is respected.
+    var position = SharedMemory.loadAcquire64(s.consumerPosition)
     var count = 0
-    defer { s.position = position }
-    while count < limit {
+    var bytes = 0
+    while count < limit, bytes < byteLimit {
       let producer = SharedMemory.loadAcquire64(s.producerPosition)
       if position == producer { break }
       var progressed = false
-      while position != producer, count < limit {
+      while position != producer, count < limit, bytes < byteLimit {
         let header = s.data + Int(position & mask)
         let word = SharedMemory.loadAcquire32(header)
         if word & busyBit != 0 { return count }
@@ -175,11 +179,17 @@ public final class RingBuffer: Sendable {
           throw .corruptRecord(buffer: label, position: position,
             reason: "record length \(length) runs past the producer position \(producer)")
         }
+        let next = position &+ UInt64(total)
+        // A next header a cache line or more away is usually a miss: start
+        // loading it now so the miss overlaps with `body`. Any masked offset
+        // is mapped memory.
+        if total >= 64 { SharedMemory.prefetch(s.data + Int(next & mask)) }
         if word & discardBit == 0 {
           body(RawSpan(_unsafeBytes: UnsafeRawBufferPointer(start: header + headerSize, count: length)))
           count += 1
+          bytes &+= length
         }
-        position &+= UInt64(total)
+        position = next
         SharedMemory.storeRelease64(s.consumerPosition, position)
         progressed = true
       }

@@ -21,6 +21,9 @@ enum SharedMemory {
   @inline(__always)
   static func storeRelease32(_ p: UnsafeMutableRawPointer, _ v: UInt32) { swiftbpf_store_release_u32(p, v) }
 
+  @inline(__always)
+  static func prefetch(_ p: UnsafeRawPointer) { swiftbpf_prefetch(p) }
+
   /// The system page size (ring buffer pages are mapped in these units).
   static let pageSize: Int = {
     let size = sysconf(Int32(_SC_PAGESIZE))
