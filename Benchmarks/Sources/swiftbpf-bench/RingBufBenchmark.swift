@@ -24,7 +24,7 @@ struct RingBufBenchmark: ParsableCommand {
   var ringSize = 16 << 20
 
   @Option(help: "Timed drains per side and event size.")
-  var iterations = 20
+  var iterations = 50
 
   @Option(help: "Untimed drains per side first.")
   var warmup = 3

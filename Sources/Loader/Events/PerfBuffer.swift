@@ -125,22 +125,23 @@ public final class PerfBuffer: Sendable {
     let epoll: Epoll
     do { epoll = try Epoll() } catch { throw .syscall(error, buffer: name) }
     var rings: [CPURing] = []
-    var resources: Resources? = nil
-    // On any failure, `Resources.deinit` takes back what was set up.
-    for cpu in selected {
-      let ring = try Self.openRing(cpu: cpu, pageCount: pageCount, name)
-      rings.append(ring)
-      var key = UInt32(cpu)
-      var value = UInt32(bitPattern: ring.fd.rawValue)
-      do throws(SyscallError) {
-        try BPF.update(map: mapFD.borrowed, key: &key, value: &value)
-        try epoll.add(ring.fd.borrowed, events: .readable, data: UInt64(rings.count - 1))
-        try PerfEvent.enable(ring.fd.borrowed)
-      } catch {
-        resources = Resources(map: mapFD, rings: rings, epoll: epoll)
-        _ = resources
-        throw .syscall(error, buffer: name)
+    do throws(EventError) {
+      for cpu in selected {
+        let ring = try Self.openRing(cpu: cpu, pageCount: pageCount, name)
+        rings.append(ring)
+        var key = UInt32(cpu)
+        var value = UInt32(bitPattern: ring.fd.rawValue)
+        do throws(SyscallError) {
+          try BPF.update(map: mapFD.borrowed, key: &key, value: &value)
+          try epoll.add(ring.fd.borrowed, events: .readable, data: UInt64(rings.count - 1))
+          try PerfEvent.enable(ring.fd.borrowed)
+        } catch { throw .syscall(error, buffer: "\(name) cpu \(cpu)") }
       }
+    } catch {
+      // `Resources.deinit` takes back the map entries set so far; the rings
+      // close and unmap with their last reference.
+      _ = Resources(map: mapFD, rings: rings, epoll: epoll)
+      throw error
     }
     label = name
     self.cpus = selected

@@ -21,7 +21,7 @@ import UAPI
 /// ```
 ///
 /// One consumer at a time: `consume` and `poll` hold a lock for the whole
-/// call, so calling them again from inside the closure deadlocks.
+/// call, so calling them (or `close()`) from inside the closure deadlocks.
 ///
 /// Lifetime: the reader duplicates the map descriptor, so the caller may
 /// close its own. `close()` (or the last reference going away) unmaps the
@@ -200,7 +200,9 @@ public final class RingBuffer: Sendable {
 
   /// Consumes what is there; if nothing is, waits up to `timeout` (nil:
   /// forever) for the kernel to signal new data and consumes again. Returns
-  /// the number of records handed to `body` (0 after a timeout).
+  /// the number of records handed to `body`: 0 after a timeout, and also
+  /// when the only new record is still being written (the wait ends as soon
+  /// as the producer position moves; call again).
   ///
   /// A signal does not end the wait early. Kernel: the map's poll reports
   /// readable while the producer position is ahead of the consumer's; the

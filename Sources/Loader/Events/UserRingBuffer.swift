@@ -179,7 +179,7 @@ public final class UserRingBuffer: Sendable {
   public func reserve(size: Int, timeout: Duration?) throws(EventError) -> Reservation {
     let clock = ContinuousClock()
     let deadline = timeout.map { clock.now + $0 }
-    var backoff = 10  // microseconds
+    var backoff: UInt32 = 10  // microseconds
     while true {
       do {
         return try reserve(size: size)
@@ -188,16 +188,18 @@ public final class UserRingBuffer: Sendable {
         let left = deadline.map { $0 - clock.now }
         if let left, left <= .zero { throw error }
         if state.withLock({ $0.mapping == nil }) { throw .closed(buffer: label) }
-        if try PollWait.readable(rawFD, events: Int16(POLLOUT), timeout: left, label: label) {
-          // Writable yet too full for this sample: wait for more draining.
-          if (try? reserve(size: size)) == nil {
-            usleep(UInt32(backoff))
-            backoff = min(backoff * 2, 1000)
-          } else {
-            // Space appeared; take it through the normal path above.
-          }
-        }
+        guard try PollWait.readable(rawFD, events: Int16(POLLOUT), timeout: left, label: label)
+        else { continue }  // timed out: the next round throws `noSpace`
       }
+      // Writable: not completely full, but maybe still too full for this
+      // sample. Try once more, then back off before waiting again.
+      do {
+        return try reserve(size: size)
+      } catch {
+        guard case .noSpace = error else { throw error }
+      }
+      usleep(backoff)
+      backoff = min(backoff * 2, 1000)
     }
   }
 
