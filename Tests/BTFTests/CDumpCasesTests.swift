@@ -82,6 +82,54 @@ import TestSupport
       """),
   ]
 
+  static let tagged = """
+    #define __user __attribute__((btf_type_tag("user")))
+    struct tagged { int __user *p; char __attribute__((btf_type_tag("rcu"))) *q;
+                    int x __attribute__((btf_decl_tag("key"))); } __attribute__((btf_decl_tag("whole")));
+    typedef int counter_t __attribute__((btf_decl_tag("td")));
+    struct tagged g;
+    counter_t h;
+    """
+
+  /// Tags survive: clang's BTF of the header has the original's TYPE_TAGs
+  /// and DECL_TAGs (on the struct, a member, a typedef); with
+  /// `BPF_NO_TYPE_TAGS` and `BPF_NO_DECL_TAGS` the header still compiles.
+  @Test func tagsSurviveTheHeader() throws {
+    guard CDumpCheck.clangAvailable(), FixtureBTF.toolsAvailable() else { return }
+    guard case .success(let bytes) = try CDumpCheck.compiledBTF(header: "", source: Self.tagged) else {
+      Issue.record("the tagged case does not compile")
+      return
+    }
+    let original = try BTF(bytes: bytes)
+    #expect(!original.types(named: "user", kind: .typeTag).isEmpty, "clang wrote no TYPE_TAG")
+    #expect(!original.types(named: "rcu", kind: .typeTag).isEmpty, "clang wrote no TYPE_TAG")
+    try CDumpRoundTrip.check(original, label: "tags")
+    let header = try BTF.CHeader.render(original)
+    #expect(header.contains("__btf_type_tag(\"user\")"))
+    guard case .success(let again) = try CDumpCheck.compiledBTF(
+      header: header, source: "#include \"header.h\"\nstruct tagged g;\ncounter_t h;\n")
+    else {
+      Issue.record("the header does not compile")
+      return
+    }
+    let rebuilt = try BTF(bytes: again)
+    func declTags(_ btf: BTF) throws -> [String] {
+      var found = [String]()
+      for raw in btf.allTypeIDs {
+        guard case .declarationTag(let t) = try btf[BTF.TypeID(raw)] else { continue }
+        found.append("\(try btf.string(of: t.name))@\(try btf.nameString(of: t.type)):\(t.componentIndex)")
+      }
+      return found.sorted()
+    }
+    #expect(try declTags(original) == ["key@tagged:2", "td@counter_t:-1", "whole@tagged:-1"])
+    #expect(try declTags(rebuilt) == (try declTags(original)))
+    #expect(!rebuilt.types(named: "user", kind: .typeTag).isEmpty)
+    #expect(!rebuilt.types(named: "rcu", kind: .typeTag).isEmpty)
+    let (status, messages) = try CDumpCheck.compile(
+      header: header, source: "#define BPF_NO_TYPE_TAGS\n#define BPF_NO_DECL_TAGS\n#include \"header.h\"\nstruct tagged g;\n")
+    #expect(status == 0, "\(messages)")
+  }
+
   @Test(arguments: cases.map(\.0))
   func caseKeepsClangsLayout(name: String) throws {
     guard CDumpCheck.clangAvailable(), FixtureBTF.toolsAvailable() else { return }

@@ -35,4 +35,18 @@ import TestSupport
       header: header, source: "#include \"header.h\"\n_Static_assert(sizeof(struct s0) == 4, \"s0\");\n")
     #expect(status == 0, "\(CDumpCheck.excerpt(messages))")
   }
+
+  /// A member 500 MB into a struct, and an array of 2^32-1 arrays of
+  /// 2^32-1 ints: errors, not a crash or gigabytes of padding.
+  @Test func hugeGapsAndSizesAreRefused() throws {
+    var raw = RawBTF()
+    let int = raw.type(name: "int", kind: 1, sizeOrType: 4, [1 << 24 | 32])  // [1]
+    raw.type(name: "far", kind: 4, vlen: 1, sizeOrType: 0x2000_0000, [raw.string("x"), int, 0xFFFF_0000])  // [2]
+    let inner = raw.type(kind: 3, sizeOrType: 0, [int, int, 0xFFFF_FFFF])  // [3]
+    let outer = raw.type(kind: 3, sizeOrType: 0, [inner, int, 0xFFFF_FFFF])  // [4]
+    raw.type(name: "huge", kind: 4, vlen: 1, sizeOrType: 4, [raw.string("a"), outer, 0])  // [5]
+    let btf = try BTF(bytes: raw.bytes())
+    #expect(throws: BTFError.self) { try BTF.CHeader.render(btf, types: ["far"]) }
+    #expect(throws: BTFError.self) { try BTF.CHeader.render(btf, types: ["huge"]) }
+  }
 }

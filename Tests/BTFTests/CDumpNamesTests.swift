@@ -102,4 +102,42 @@ import TestSupport
     #expect(CHeaderWriter.identifier("9lives") == "_9lives")
     #expect(CHeaderWriter.identifier("task_struct") == "task_struct")
   }
+
+  /// What C cannot say directly: a union member away from offset 0 (put
+  /// in an anonymous struct after padding), and struct members out of
+  /// order (written as they come, marked in a comment).
+  @Test func unionMembersOffZeroAndDisorderedStructs() throws {
+    var raw = RawBTF()
+    let int = raw.type(name: "int", kind: 1, sizeOrType: 4, [1 << 24 | 32])  // [1]
+    let uint = raw.type(name: "unsigned int", kind: 1, sizeOrType: 4, [32])  // [2]
+    // union shifted { int a; (at byte 4) int b; (at bit 3) unsigned c: 5; }, 8 bytes
+    raw.type(name: "shifted", kind: 5, vlen: 3, flag: true, sizeOrType: 8,
+             [raw.string("a"), int, 0, raw.string("b"), int, 32, raw.string("c"), uint, 5 << 24 | 3])
+    raw.type(name: "disordered", kind: 4, vlen: 2, sizeOrType: 8,
+             [raw.string("x"), int, 32, raw.string("y"), int, 0])
+    let btf = try BTF(bytes: raw.bytes())
+    let header = try BTF.CHeader.render(btf)
+    #expect(header.contains("no C layout matches the BTF"))
+    guard CDumpCheck.clangAvailable() else { return }
+    let source = """
+      #include "header.h"
+      _Static_assert(sizeof(union shifted) == 8, "shifted");
+      _Static_assert(__builtin_offsetof(union shifted, a) == 0, "a");
+      _Static_assert(__builtin_offsetof(union shifted, b) == 4, "b");
+      """
+    let (status, messages) = try CDumpCheck.compile(header: header, source: source)
+    #expect(status == 0, "\(CDumpCheck.excerpt(messages))\n\(header)")
+    // The bit-field's place, from clang's BTF of the header.
+    guard FixtureBTF.toolsAvailable() else { return }
+    guard case .success(let bytes) = try CDumpCheck.compiledBTF(header: header, source: "#include \"header.h\"\nunion shifted g;\n")
+    else {
+      Issue.record("clang could not build the header")
+      return
+    }
+    let rebuilt = try BTF(bytes: bytes)
+    let field = try rebuilt.field("shifted.c")
+    #expect(field.bitOffset == 3)
+    #expect(field.bitfieldSize == 5)
+    #expect(try rebuilt.field("shifted.b").bitOffset == 32)
+  }
 }

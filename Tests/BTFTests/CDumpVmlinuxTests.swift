@@ -31,6 +31,20 @@ import TestSupport
     #expect(counts.sizes == named)
     #expect(counts.offsets > 50_000)
     #expect(counts.enums > 1_000)
+    // Enums of 1, 2 or 8 bytes name their underlying type (a plain enum of
+    // small values is 4 bytes: `struct inode` holds a 1-byte `rw_hint`).
+    var oddSized = 0
+    for raw in btf.allTypeIDs {
+      let id = BTF.TypeID(raw)
+      switch try btf[id] {
+      case .enum(let e), .enum64(let e):
+        guard e.size != 4, !e.name.isAnonymous, let name = writer.names[Int(raw)] else { continue }
+        oddSized += 1
+        #expect(header.contains("enum \(name) : "), "enum \(name) of \(e.size) bytes")
+      default: continue
+      }
+    }
+    #expect(oddSized > 0)
     let (status, messages) = try CDumpCheck.compile(header: header, source: source)
     #expect(status == 0, "clang -target bpf rejected the header or a layout assert:\n\(CDumpCheck.excerpt(messages))")
   }
@@ -94,11 +108,16 @@ import TestSupport
     let clock = ContinuousClock()
     var header = ""
     let elapsed = try clock.measure { header = try BTF.CHeader.render(btf) }
+    var raw = ""
+    let rawElapsed = try clock.measure { raw = try BTF.RawDump.render(btf) }
+    print("vmlinux: C header \(elapsed), raw dump \(rawElapsed)")
     #expect(header.count > 1_000_000)
+    #expect(raw.count > 1_000_000)
     #if DEBUG
     #expect(elapsed < .seconds(20))
     #else
     #expect(elapsed < .seconds(1))
+    #expect(rawElapsed < .seconds(1))
     #endif
   }
 

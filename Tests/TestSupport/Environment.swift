@@ -31,8 +31,8 @@ public enum Toolchain {
 
   /// Path of a system tool found on PATH (`bpftool`, `cc`), or nil.
   public static func systemTool(_ name: String) -> String? {
-    let dirs = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
-      .split(separator: ":") + ["/usr/sbin", "/sbin"]
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    let dirs: [String] = path.split(separator: ":").map(String.init) + ["/usr/sbin", "/sbin"]
     for dir in dirs {
       let candidate = "\(dir)/\(name)"
       if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }

@@ -10,7 +10,7 @@ enum BTFWorkload: String, CaseIterable {
   /// Nothing: the baseline child.
   case none
   /// `BTF(contentsOf:)` (maps the file, indexes and validates every record),
-  /// then the first lookup by name (which builds the name index).
+  /// then the first lookup by name (answered by scanning the records; the name index is built on the fifth lookup).
   case oursParse = "ours-parse"
   /// The same from a copy read into an array (`BTF(bytes:)`), so the blob
   /// counts in our memory as libbpf's copy counts in its memory.

@@ -18,10 +18,20 @@ extension BTF {
   ///   flavor); the kernel's `__builtin_va_list` typedef (24 bytes on
   ///   x86_64, a clang builtin of 8 bytes on BPF) becomes
   ///   `__builtin_va_list___2`, so structs holding a `va_list` keep their size.
-  /// - TYPE_TAGs become `__btf_type_tag("...")`, a macro the header defines
-  ///   as the `btf_type_tag` attribute when clang has it (and
-  ///   `BPF_NO_TYPE_TAGS` is not defined). DECL_TAGs, FUNCs, VARs and
-  ///   DATASECs are not written.
+  /// - TYPE_TAGs become `__btf_type_tag("...")` and DECL_TAGs on structs,
+  ///   unions, their members and typedefs `__btf_decl_tag("...")`: macros
+  ///   the header defines as the `btf_type_tag`/`btf_decl_tag` attributes
+  ///   when clang has them (unless `BPF_NO_TYPE_TAGS`/`BPF_NO_DECL_TAGS`),
+  ///   so clang's BTF of the header carries the same tags. A tag with
+  ///   kind_flag set (Linux 6.14) is written as the attribute it names
+  ///   (`__attribute__((address_space(1)))`). FUNCs, VARs, DATASECs and the
+  ///   DECL_TAGs on them are not written.
+  /// - Anonymous structs and unions are written inline where used; an
+  ///   anonymous enum inline at its first use by a member or typedef,
+  ///   standalone otherwise (later uses name its integer type).
+  /// - Names are decided in emission order, so a subset may name a
+  ///   duplicate differently (`foo` rather than `foo___2`) than the full
+  ///   header.
   /// - Everything sits between `#pragma clang attribute push
   ///   (__attribute__((preserve_access_index)), apply_to = record)` and its
   ///   `pop` (unless `BPF_NO_PRESERVE_ACCESS_INDEX`), inside an

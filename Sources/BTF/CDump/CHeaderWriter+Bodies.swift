@@ -38,7 +38,7 @@ extension CHeaderWriter {
     let plan = try plan(c.id)
     let members = try btf.members(of: c.id)
     let inner = Self.tabs(indent + 1)
-    var text = "{\n"
+    var text = plan.exact ? "{\n" : "{ /* no C layout matches the BTF: members overlap or pass the size */\n"
     for item in plan.items {
       switch item {
       case .padding(let bits):
@@ -54,21 +54,42 @@ extension CHeaderWriter {
         text += " };\n"
       case .member(let index, let align):
         guard index < members.count else { continue }
-        let member = members[index]
-        var name = fieldName(member.name)
-        if name.isEmpty, !(try isAnonymousComposite(member.type)) { name = "__anon\(index)" }
         text += inner
-        text += try declaration(member.type, name, indent: indent + 1)
-        let (_, width) = placement(member, in: c)
-        if width > 0 { text += ": \(width)" }
-        if align > 0 { text += " __attribute__((aligned(\(align))))" }
-        text += ";\n"
+        text += try memberText(c, members[index], index: index, align: align, indent: indent + 1)
+      case .shiftedMember(let index, let bits, let packed):
+        guard index < members.count else { continue }
+        let deeper = Self.tabs(indent + 2)
+        text += inner + "struct {\n"
+        var at = 0
+        while at < bits {
+          let chunk = min(bits - at, 64 - at % 64)
+          text += deeper + "long: \(chunk);\n"
+          at += chunk
+        }
+        text += deeper
+        text += try memberText(c, members[index], index: index, align: 0, indent: indent + 2)
+        text += inner + "}" + (packed ? " __attribute__((packed))" : "") + ";\n"
       }
     }
     text += Self.tabs(indent) + "}"
     if plan.packed { text += " __attribute__((packed))" }
     if plan.typeAlign > 0 { text += " __attribute__((aligned(\(plan.typeAlign))))" }
+    text += declarationTagText(c.id, component: -1)
     return text
+  }
+
+  /// `type name: width attributes;` and a newline.
+  func memberText(_ c: BTF.Composite, _ member: BTF.Member, index: Int, align: Int, indent: Int)
+    throws(BTFError) -> String
+  {
+    var name = fieldName(member.name)
+    if name.isEmpty, !(try isAnonymousComposite(member.type)) { name = "__anon\(index)" }
+    var text = try declaration(member.type, name, indent: indent)
+    let (_, width) = placement(member, in: c)
+    if width > 0 { text += ": \(width)" }
+    if align > 0 { text += " __attribute__((aligned(\(align))))" }
+    text += declarationTagText(c.id, component: Int32(index))
+    return text + ";\n"
   }
 
   /// A member without a name is a C anonymous member only when its type is
@@ -80,11 +101,30 @@ extension CHeaderWriter {
     }
   }
 
+  /// ` __btf_decl_tag("x")` for each DECL_TAG on the type (component -1)
+  /// or on one of its members; the attribute itself when kind_flag says the
+  /// tag is one (Linux 6.14).
+  func declarationTagText(_ id: BTF.TypeID, component: Int32) -> String {
+    guard let tags = declarationTags[id.rawValue] else { return "" }
+    var text = ""
+    for (index, tag) in tags where index == component {
+      let value = (try? btf.string(of: tag.name)) ?? ""
+      if tag.isAttribute {
+        text += " __attribute__((\(value)))"
+      } else {
+        usesDeclarationTags = true
+        text += " __btf_decl_tag(\"\(Self.escaped(value))\")"
+      }
+    }
+    return text
+  }
+
   /// `typedef <declaration>;`.
   func writeTypedef(_ id: BTF.TypeID, _ t: BTF.Typedef) throws(BTFError) {
     let name = typedefName(id)
     out += "typedef "
     out += try declaration(t.type, name, indent: 0)
+    out += declarationTagText(id, component: -1)
     out += ";\n\n"
   }
 

@@ -32,7 +32,14 @@ extension CHeaderWriter {
       case padding(bits: Int)
       /// A union's tail: an anonymous struct of `bits` bits of padding.
       case unionTail(bits: Int)
+      /// A union member `bits` into the union (C puts them all at 0): an
+      /// anonymous struct of padding and then the member, `packed` when the
+      /// member sits below its alignment.
+      case shiftedMember(index: Int, bits: Int, packed: Bool)
     }
+    /// False when no C layout matches (members overlap or run past the
+    /// size): the body then says so in a comment.
+    var exact = true
     var items: [Item] = []
     var packed = false
     /// `aligned(N)` on the type, 0 for none.
@@ -79,23 +86,42 @@ extension CHeaderWriter {
     size >= 16 ? 16 : max(1, min(size, 8))
   }
 
-  /// Size in bytes as written (pointers are 8 bytes on BPF).
+  /// Size in bytes as written (pointers are 8 bytes on BPF). Sizes past
+  /// `maximumSize` are refused, so bit arithmetic on them cannot overflow.
   func byteSize(of id: BTF.TypeID) throws(BTFError) -> Int {
     var current = id
     var multiplier = 1
     for _ in 0 ... btf.typeCount {
+      let size: Int
       switch try btf[current] {
-      case .pointer: return 8 &* multiplier
+      case .pointer:
+        size = 8
       case .array(let a):
-        multiplier = multiplier &* Int(a.count)
+        let (product, overflow) = multiplier.multipliedReportingOverflow(by: Int(a.count))
+        guard !overflow, product <= Self.maximumSize else { throw tooLarge(id) }
+        multiplier = product
         current = a.element
-      case .typedef(let t): current = t.type
-      case .const(let t), .volatile(let t), .restrict(let t): current = t
-      case .typeTag(let t): current = t.type
-      default: return (try btf.size(of: current)) &* multiplier
+        continue
+      case .typedef(let t): current = t.type; continue
+      case .const(let t), .volatile(let t), .restrict(let t): current = t; continue
+      case .typeTag(let t): current = t.type; continue
+      default:
+        size = try btf.size(of: current)
       }
+      let (total, overflow) = size.multipliedReportingOverflow(by: multiplier)
+      guard !overflow, total <= Self.maximumSize else { throw tooLarge(id) }
+      return total
     }
     throw .referenceLoop(typeID: id.rawValue, offset: 0)
+  }
+
+  /// 2^40 bytes: far above any kernel type, far below overflow in bits.
+  static let maximumSize = 1 << 40
+  /// The largest gap filled with padding bit-fields (one line per 8 bytes).
+  static let maximumPadding = 1 << 23
+
+  func tooLarge(_ id: BTF.TypeID) -> BTFError {
+    .noSize(typeID: id.rawValue, reason: "too large to write as C")
   }
 
   /// The plan of a struct or union, computed once.
@@ -162,7 +188,11 @@ extension CHeaderWriter {
     let sizeBits = Int(c.size) * 8
     let members = try btf.members(of: c.id)
     plan.items.reserveCapacity(members.count)
-    func pad(_ from: Int, _ to: Int) {
+    func pad(_ from: Int, _ to: Int) throws(BTFError) {
+      guard to - from <= Self.maximumPadding else {
+        throw .invalidType(typeID: c.id.rawValue, offset: 0,
+                           reason: "a gap of \((to - from) / 8) bytes is too large to pad in C")
+      }
       var at = from
       while at < to {
         let chunk = min(to - at, 64 - at % 64)
@@ -183,7 +213,7 @@ extension CHeaderWriter {
         let natural = place(cursor)
         if natural > offset { return nil }
         if natural < offset {
-          pad(cursor, offset)
+          try pad(cursor, offset)
           if place(offset) != offset { return nil }
         }
         plan.items.append(.member(index: index, align: 0))
@@ -202,7 +232,7 @@ extension CHeaderWriter {
           memberAlign = n
           maxAlign = max(maxAlign, n)
         } else {
-          pad(cursor, offset)
+          try pad(cursor, offset)
           if offset % unit != 0 { return nil }
         }
       }
@@ -221,7 +251,7 @@ extension CHeaderWriter {
         maxAlign = n
       } else {
         if sizeBits % (maxAlign * 8) != 0 { return nil }
-        pad(cursor, sizeBits)
+        try pad(cursor, sizeBits)
       }
     }
     plan.alignment = maxAlign
@@ -233,21 +263,39 @@ extension CHeaderWriter {
   func fallbackPlan(_ c: BTF.Composite) throws(BTFError) -> Plan {
     var plan = Plan()
     plan.packed = true
+    plan.exact = false
     for index in 0 ..< c.memberCount { plan.items.append(.member(index: index, align: 0)) }
     return plan
   }
 
   /// A union: every member at offset 0; the size is the largest member
-  /// rounded up to the alignment.
+  /// rounded up to the alignment. (BTF may put a union member elsewhere,
+  /// C cannot: such a member goes into an anonymous struct after padding.)
   func unionPlan(_ c: BTF.Composite) throws(BTFError) -> Plan {
     var plan = Plan()
     var maxAlign = 1
     var maxBits = 0
     for (index, member) in try btf.members(of: c.id).enumerated() {
-      let (_, width) = placement(member, in: c)
-      maxAlign = max(maxAlign, try alignment(of: member.type))
-      maxBits = max(maxBits, width > 0 ? width : (try byteSize(of: member.type)) * 8)
-      plan.items.append(.member(index: index, align: 0))
+      let (offset, width) = placement(member, in: c)
+      let align = try alignment(of: member.type)
+      let bits = width > 0 ? width : (try byteSize(of: member.type)) * 8
+      guard offset > 0 else {
+        maxAlign = max(maxAlign, align)
+        maxBits = max(maxBits, bits)
+        plan.items.append(.member(index: index, align: 0))
+        continue
+      }
+      guard offset <= Self.maximumPadding else {
+        throw .invalidType(typeID: c.id.rawValue, offset: 0, reason: "union member too far to pad in C")
+      }
+      let unit = align * 8
+      let storage = (try byteSize(of: member.type)) * 8
+      let packed = width > 0 ? (offset % unit + width > storage) : offset % unit != 0
+      let wrapperAlign = packed ? 1 : align
+      let end = offset + bits
+      maxAlign = max(maxAlign, wrapperAlign)
+      maxBits = max(maxBits, (end + wrapperAlign * 8 - 1) / (wrapperAlign * 8) * (wrapperAlign * 8))
+      plan.items.append(.shiftedMember(index: index, bits: offset, packed: packed))
     }
     let sizeBits = Int(c.size) * 8
     var end = (maxBits + maxAlign * 8 - 1) / (maxAlign * 8) * (maxAlign * 8)
@@ -263,6 +311,9 @@ extension CHeaderWriter {
         plan.typeAlign = n
         maxAlign = n
       } else {
+        guard sizeBits <= Self.maximumPadding else {
+          throw .invalidType(typeID: c.id.rawValue, offset: 0, reason: "union too large to pad in C")
+        }
         plan.items.append(.unionTail(bits: sizeBits))
       }
     }

@@ -47,9 +47,15 @@ extension CHeaderWriter {
 
   /// Makes a struct or union name usable behind a pointer: `struct X;`
   /// unless it was already declared or defined. Same for FWD.
-  func declare(_ id: BTF.TypeID) throws(BTFError) {
+  ///
+  /// A struct whose definition is in progress (a pointer cycle) needs none
+  /// outside prototypes: `struct A *a;` in a member list or a typedef
+  /// declares the tag at file scope by itself. Inside a prototype's
+  /// parameters it would declare a new, local tag, so there it is needed.
+  func declare(_ id: BTF.TypeID, inPrototype: Bool = true) throws(BTFError) {
     let index = Int(id.rawValue)
     if state[index] & (Flags.declared | Flags.defined) != 0 { return }
+    if state[index] & Flags.visiting != 0 && !inPrototype { return }
     state[index] |= Flags.declared
     switch try btf[id] {
     case .struct:
@@ -108,7 +114,7 @@ extension CHeaderWriter {
       } else if strong {
         try define(id)
       } else {
-        try declare(id)
+        try declare(id, inPrototype: inPrototype)
       }
     case .enum(let e), .enum64(let e):
       if !e.name.isAnonymous {

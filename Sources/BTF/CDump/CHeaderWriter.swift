@@ -26,12 +26,16 @@ final class CHeaderWriter {
   var out = ""
   /// Whether a TYPE_TAG was written (the prelude then defines its macro).
   var usesTypeTags = false
+  /// DECL_TAGs by the id they tag: (component index, tag). Kept only for
+  /// structs, unions and typedefs, the declarations a header writes.
+  var declarationTags: [UInt32: [(Int32, BTF.DeclarationTag)]] = [:]
+  var usesDeclarationTags = false
   /// Depth of the dependency walk, bounded so hostile BTF cannot exhaust
   /// the stack.
   var depth = 0
   /// The kernel's BTF needs 20 (the full header) or less (task_struct
-  /// alone); a debug build's frames overflow a test thread's stack near
-  /// 4,000, so 1,024 leaves room for both.
+  /// alone); a debug build overflowed a test thread's stack at a
+  /// depth of a few thousand, so 1,024 leaves room on both sides.
   static let maximumDepth = 1024
 
   struct Flags {
@@ -50,6 +54,15 @@ final class CHeaderWriter {
     useAlignment = try Self.embeddingAlignments(btf)
     inlineEnums = [Bool](repeating: false, count: count)
     try markInlineEnums()
+    for raw in btf.allTypeIDs where try btf.kind(of: BTF.TypeID(raw)) == .declarationTag {
+      guard case .declarationTag(let tag) = try btf[BTF.TypeID(raw)] else { continue }
+      switch try btf.kind(of: tag.type) {
+      case .struct, .union, .typedef:
+        declarationTags[tag.type.rawValue, default: []].append((tag.componentIndex, tag))
+      default:
+        continue
+      }
+    }
     out.reserveCapacity(count * 48)
   }
 
@@ -111,6 +124,22 @@ final class CHeaderWriter {
         #endif
         #ifndef __btf_type_tag
         #define __btf_type_tag(x)
+        #endif
+        #endif
+
+
+        """
+    }
+    if usesDeclarationTags {
+      header += """
+        #ifndef __btf_decl_tag
+        #if !defined(BPF_NO_DECL_TAGS) && defined(__has_attribute)
+        #if __has_attribute(btf_decl_tag)
+        #define __btf_decl_tag(x) __attribute__((btf_decl_tag(x)))
+        #endif
+        #endif
+        #ifndef __btf_decl_tag
+        #define __btf_decl_tag(x)
         #endif
         #endif
 

@@ -91,7 +91,8 @@ extension BTF {
     }
   }
 
-  /// One pass over the type section: the offset of every record.
+  /// One pass over the type section: the offset of every record (the
+  /// precise path's index; `SinglePass` builds the same while checking).
   static func indexTypes(_ span: RawSpan, _ order: ByteOrder, _ layout: Layout, firstID: UInt32)
     throws(BTFError) -> (offsets: [UInt32], kinds: [Kind])
   {

@@ -1,6 +1,7 @@
 import UAPI
 
-/// The string table: names resolved, compared and hashed in place.
+/// The string table: names resolved and compared in place (hashing for the
+/// name indexes is in `BTF+NameHash.swift`).
 extension BTF {
   /// The text of a name (builds a `String`; use `name(_:equals:)` to compare).
   public func string(of name: Name) throws(BTFError) -> String {
@@ -77,21 +78,5 @@ extension BTF {
       i -= 1
     }
     return count
-  }
-
-  /// FNV-1a over bytes: cheap and good enough for identifier-like names.
-  @inline(__always)
-  static func hash(_ span: RawSpan, _ start: Int, _ length: Int) -> UInt32 {
-    var h: UInt32 = 2_166_136_261
-    for i in start ..< start + length {
-      h = (h ^ UInt32(span.byteUnchecked(i))) &* 16_777_619
-    }
-    return h
-  }
-
-  static func hash(_ utf8: UnsafeBufferPointer<UInt8>) -> UInt32 {
-    var h: UInt32 = 2_166_136_261
-    for byte in utf8 { h = (h ^ UInt32(byte)) &* 16_777_619 }
-    return h
   }
 }

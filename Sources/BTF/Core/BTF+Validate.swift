@@ -4,6 +4,10 @@ import UAPI
 /// index: kinds, flags, sizes, string offsets, type ids, DATASEC ranges, and
 /// no loops through modifiers, typedefs or array elements.
 ///
+/// This is the precise path: it defines what is valid and names each defect.
+/// A parse first tries `SinglePass`, which proves most blobs valid in one
+/// pass and comes here only for what it cannot judge, or when in doubt.
+///
 /// Kernel: mirrors what `btf_check_meta`/`btf_resolve` in `kernel/bpf/btf.c`
 /// would refuse, so a blob we accept is one the kernel can accept too.
 extension BTF {
@@ -15,6 +19,20 @@ extension BTF {
         try checker.check(span, index: index)
       }
       try checker.checkLoops(span)
+    }
+  }
+
+  /// Finishes what `SinglePass` left: the precise check of the records it
+  /// could not judge alone, and the loop walk from its candidate starts.
+  func validateRemainder(recheck: [Int], loopStarts: [Int]) throws(BTFError) {
+    if recheck.isEmpty && loopStarts.isEmpty { return }
+    let base = self.base
+    try storage.withWords(byteOrder) { (span) throws(BTFError) in
+      let checker = Checker(btf: self, base: base)
+      for index in recheck {
+        try checker.check(span, index: index)
+      }
+      try checker.checkLoops(span, starts: loopStarts)
     }
   }
 
@@ -194,7 +212,12 @@ extension BTF {
     /// Follows modifier/typedef/array-element chains. Each local type is
     /// marked once: 0 new, 1 on the current chain, 2 known to end. A chain
     /// that meets a 1 loops; after a chain ends it is walked again to mark 2.
-    func checkLoops(_ span: Words) throws(BTFError) {
+    ///
+    /// - Parameter starts: where to start chains (all local types when nil).
+    ///   Any loop has a member whose edge goes to an id not below its own, so
+    ///   `SinglePass` passes only those: a walk from one finds its loop.
+    func checkLoops(_ span: Words, starts: [Int]? = nil) throws(BTFError) {
+      if let starts, starts.isEmpty { return }
       let total = offsets.count
       var state = [UInt8](repeating: 0, count: total)
       @inline(__always) func next(_ index: Int) -> Int? {
@@ -209,10 +232,11 @@ extension BTF {
         guard target >= first, target - first < UInt32(total) else { return nil }
         return Int(target - first)
       }
-      for start in 0 ..< total where state[start] == 0 {
+      func walk(from start: Int) throws(BTFError) {
+        guard state[start] == 0 else { return }
         switch kinds[start] {
         case .array, .typedef, .volatile, .const, .restrict, .typeTag: break
-        default: continue  // cannot start a chain
+        default: return  // cannot start a chain
         }
         var index = start
         while true {
@@ -230,6 +254,11 @@ extension BTF {
           guard let following = next(index) else { break }
           index = following
         }
+      }
+      if let starts {
+        for start in starts { try walk(from: start) }
+      } else {
+        for start in 0 ..< total { try walk(from: start) }
       }
     }
   }

@@ -56,13 +56,27 @@ public struct BTF: Sendable {
     try self.init(storage: Storage.open(path: path), base: base)
   }
 
-  init(storage: Storage, base: BTF?) throws(BTFError) {
+  /// - Parameter precise: skip the one-pass fast path and take the precise
+  ///   two passes (tests compare the two).
+  init(storage: Storage, base: BTF?, precise: Bool = false) throws(BTFError) {
     let (order, layout) = try storage.withSpan { (span) throws(BTFError) in
       try BTF.parseHeader(span, hasBase: base != nil)
     }
     let first = base.map { UInt32($0.typeCount) } ?? 1
-    let (offsets, kinds) = try storage.withSpan { (span) throws(BTFError) in
-      try BTF.indexTypes(span, order, layout, firstID: first)
+    let stringBase = base.map { $0.totalStringLength } ?? 0
+    // The fast path indexes and checks in one pass; when it cannot vouch for
+    // the blob, the precise two passes below decide and name the defect.
+    let fast = precise ? nil : storage.withWords(order) { words in
+      SinglePass.run(words, byteCount: storage.count, layout, firstID: first,
+                     totalStrings: stringBase + UInt32(layout.stringLength))
+    }
+    let offsets: [UInt32], kinds: [Kind]
+    if let fast {
+      (offsets, kinds) = (fast.offsets, fast.kinds)
+    } else {
+      (offsets, kinds) = try storage.withSpan { (span) throws(BTFError) in
+        try BTF.indexTypes(span, order, layout, firstID: first)
+      }
     }
     self.storage = storage
     self.byteOrder = order
@@ -71,9 +85,13 @@ public struct BTF: Sendable {
     self.kinds = kinds
     self.baseBox = base.map(BaseBox.init)
     self.firstLocalID = TypeID(first)
-    self.stringBase = base.map { $0.totalStringLength } ?? 0
+    self.stringBase = stringBase
     self.caches = Caches()
-    try validate()
+    if let fast {
+      try validateRemainder(recheck: fast.recheck, loopStarts: fast.loopStarts)
+    } else {
+      try validate()
+    }
   }
 
   /// The BTF this one extends, for split BTF.

@@ -1,11 +1,12 @@
 import UAPI
 
-/// Finding types by name, through lazily built hash indexes.
+/// Finding types by name: the first few exact-name lookups scan the records,
+/// later ones use a hash index built on first need.
 extension BTF {
   /// All types with this exact name, optionally of one kind, in id order
   /// (the base's first for split BTF).
   public func types(named name: String, kind: Kind? = nil) -> [TypeID] {
-    lookup(name, kind: kind, essential: false)
+    lookup(name, kind: kind, essential: false, firstOnly: false)
   }
 
   /// The first type with this name and kind; throws `typeNotFound`.
@@ -16,39 +17,58 @@ extension BTF {
 
   /// The first type with this name (and kind), or nil.
   public func firstType(named name: String, kind: Kind? = nil) -> TypeID? {
-    types(named: name, kind: kind).first
+    lookup(name, kind: kind, essential: false, firstOnly: true).first
   }
 
   /// Types whose essential name (the name without a `___flavor` suffix) is
   /// `essentialName`: the CO-RE candidates for a local `name___flavor`.
   public func types(essentialName: String, kind: Kind? = nil) -> [TypeID] {
-    lookup(essentialName, kind: kind, essential: true)
+    lookup(essentialName, kind: kind, essential: true, firstOnly: false)
   }
 
-  func lookup(_ text: String, kind: Kind?, essential: Bool) -> [TypeID] {
-    var result = base?.lookup(text, kind: kind, essential: essential) ?? []
-    if text.isEmpty { return result }
-    let table = nameTable(essential: essential)
+  /// The base's matches, then this blob's, in id order; with `firstOnly`,
+  /// at most the first of them.
+  func lookup(_ text: String, kind: Kind?, essential: Bool, firstOnly: Bool) -> [TypeID] {
+    var result = base?.lookup(text, kind: kind, essential: essential, firstOnly: firstOnly) ?? []
+    if text.isEmpty || (firstOnly && !result.isEmpty) { return result }
     var text = text
-    var local = [TypeID]()
     text.withUTF8 { utf8 in
-      let h = BTF.hash(utf8)
-      var i = Int(h) & table.mask
-      while table.slots[i] != 0 {
-        if table.hashes[i] == h {
-          let id = TypeID(table.slots[i])
-          if matches(id, utf8, essential: essential),
-             kind == nil || (try? self.kind(of: id)) == kind
-          {
-            local.append(id)
-          }
-        }
-        i = (i + 1) & table.mask
+      if !essential && scansInsteadOfIndexing() {
+        scanNames(utf8, kind: kind, firstOnly: firstOnly, into: &result)
+      } else {
+        probeIndex(utf8, kind: kind, essential: essential, firstOnly: firstOnly, into: &result)
       }
     }
-    local.sort()
-    result.append(contentsOf: local)
     return result
+  }
+
+  /// Appends the local matches from the hash index, in id order.
+  func probeIndex(
+    _ utf8: UnsafeBufferPointer<UInt8>, kind: Kind?, essential: Bool, firstOnly: Bool,
+    into result: inout [TypeID]
+  ) {
+    let table = nameTable(essential: essential)
+    var local = [TypeID]()
+    let h = BTF.hash(utf8)
+    let entries = table.entries
+    var i = Int(h) & table.mask
+    while entries[i] != 0 {
+      let entry = entries[i]
+      if UInt32(truncatingIfNeeded: entry >> 32) == h {
+        let id = TypeID(UInt32(truncatingIfNeeded: entry))
+        if kind == nil || (try? self.kind(of: id)) == kind, matches(id, utf8, essential: essential) {
+          local.append(id)
+        }
+      }
+      i = (i + 1) & table.mask
+    }
+    // Probing visits slots in hash order, not id order.
+    local.sort()
+    if firstOnly, let id = local.first {
+      result.append(id)
+    } else {
+      result.append(contentsOf: local)
+    }
   }
 
   private func matches(_ id: TypeID, _ utf8: UnsafeBufferPointer<UInt8>, essential: Bool) -> Bool {

@@ -97,7 +97,7 @@ enum CDumpCheck {
     try header.write(to: dir.appendingPathComponent("header.h"), atomically: false, encoding: .utf8)
     let file = dir.appendingPathComponent("check.c")
     try source.write(to: file, atomically: false, encoding: .utf8)
-    var arguments = ["-target", target, "-Werror=implicit-int", "-ferror-limit=50"]
+    var arguments = ["-target", target, "-Wall", "-Werror", "-ferror-limit=50"]
     arguments += syntaxOnly ? ["-fsyntax-only"] : ["-c", "-O2", "-o", dir.appendingPathComponent("check.o").path]
     arguments.append(file.path)
     let process = Process()
@@ -133,7 +133,7 @@ extension CDumpCheck {
     let file = dir.appendingPathComponent("check.c")
     try source.write(to: file, atomically: false, encoding: .utf8)
     let object = dir.appendingPathComponent("check.o")
-    let (status, messages) = try run(clang, ["-target", target, "-g", "-O2", "-c", file.path, "-o", object.path])
+    let (status, messages) = try run(clang, ["-target", target, "-Wall", "-Werror", "-g", "-O2", "-c", file.path, "-o", object.path])
     guard status == 0 else { return .failure(CompileFailure(messages: messages)) }
     let blob = dir.appendingPathComponent("btf.bin")
     let (objStatus, objMessages) = try run(objcopy, ["--dump-section", ".BTF=\(blob.path)", object.path, dir.appendingPathComponent("null.o").path])
