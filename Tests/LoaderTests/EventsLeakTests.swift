@@ -13,8 +13,8 @@ struct EventsLeakTests {
       .split(separator: "\n").count
   }
 
-  /// Lines of /proc/self/maps that map BPF maps or perf events: only the
-  /// readers under test create those here, so any leak shows exactly.
+  /// Lines of /proc/self/maps that map BPF maps or perf events: what the
+  /// readers under test create (other suites running alongside map a few).
   static func eventMappings() -> Int {
     ((try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8)) ?? "")
       .split(separator: "\n")
@@ -65,8 +65,10 @@ struct EventsLeakTests {
     }
     try await Task.sleep(for: .milliseconds(20))
     // Each leaked cycle would keep 6+ descriptors (map dups, epoll, eventfd,
-    // perf events) and 4+ mappings: a leak shows as hundreds.
-    #expect(Self.eventMappings() == eventMappings)
+    // perf events) and 4+ mappings: a leak shows as hundreds. Suites running
+    // alongside may hold a few at either moment.
+    #expect(Self.eventMappings() - eventMappings < 10,
+            "BPF map and perf mappings \(eventMappings) → \(Self.eventMappings())")
     #expect(openDescriptorCount() - descriptors < 10, "descriptors \(descriptors) → \(openDescriptorCount())")
     #expect(Self.mappingCount() - mappings < 10, "mappings \(mappings) → \(Self.mappingCount())")
   }
