@@ -166,12 +166,14 @@ public final class PerfBuffer: Sendable {
     var offset = page
     var size = pageCount * page
     if let base = region.bytes.baseAddress {
-      let reportedOffset = Int(base.load(fromByteOffset: dataOffsetOffset, as: UInt64.self))
-      let reportedSize = Int(base.load(fromByteOffset: dataSizeOffset, as: UInt64.self))
-      // Kernels before 4.1 leave these zero: data then starts at the second page.
-      if reportedSize > 0, reportedOffset >= page, reportedOffset + reportedSize <= region.count {
-        offset = reportedOffset
-        size = reportedSize
+      let reportedOffset = base.load(fromByteOffset: dataOffsetOffset, as: UInt64.self)
+      let reportedSize = base.load(fromByteOffset: dataSizeOffset, as: UInt64.self)
+      // Kernels before 4.1 leave these zero: data then starts at the second
+      // page. Values that do not fit the mapping are ignored the same way.
+      if reportedSize > 0, reportedOffset >= UInt64(page), reportedOffset <= UInt64(region.count),
+         reportedSize <= UInt64(region.count) - reportedOffset, reportedSize % 8 == 0 {
+        offset = Int(reportedOffset)
+        size = Int(reportedSize)
       }
     }
     return CPURing(cpu: cpu, fd: fd, region: region, dataOffset: offset, dataSize: size)
