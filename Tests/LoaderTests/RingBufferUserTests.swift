@@ -91,6 +91,7 @@ struct RingBufferUserTests {
       _ = try ring.reserve(size: 4096)
     }
     ring.close()
+    #expect(ring.isClosed)
     #expect(throws: EventError.closed(buffer: ring.label)) { _ = try ring.reserve(size: 8) }
   }
 }

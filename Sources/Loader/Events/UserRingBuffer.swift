@@ -99,6 +99,9 @@ public final class UserRingBuffer: Sendable {
     _ = mapping
   }
 
+  /// Whether `close()` has been called.
+  public var isClosed: Bool { state.withLock { $0.mapping == nil } }
+
   /// Bytes free for new samples (headers included) right now.
   public var freeBytes: Int {
     state.withLock { s in
