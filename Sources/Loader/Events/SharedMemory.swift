@@ -25,8 +25,14 @@ enum SharedMemory {
   static func prefetch(_ p: UnsafeRawPointer) { swiftbpf_prefetch(p) }
 
   /// The system page size (ring buffer pages are mapped in these units).
+  ///
+  /// `getpagesize()` rather than `sysconf(_SC_PAGESIZE)`: naming the
+  /// `_SC_PAGESIZE` constant in a file that imports CBPFSys (whose header
+  /// includes <unistd.h>) made a whole-module (release) build attribute the
+  /// constant to the shim, and other files of Loader that import only Glibc
+  /// could no longer find it.
   static let pageSize: Int = {
-    let size = sysconf(Int32(_SC_PAGESIZE))
+    let size = Int(getpagesize())
     return size > 0 ? size : 4096
   }()
 }
