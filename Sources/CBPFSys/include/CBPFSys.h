@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <sys/syscall.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 
 /// bpf(2): `cmd` is a `BPF_*` command, `attr` points at `size` bytes of the
 /// command's attribute layout (defined in Swift, checked against kernel BTF).
@@ -27,6 +28,40 @@ static inline long swiftbpf_perf_event_open(void *attr, int pid, int cpu,
 static inline long swiftbpf_thread_setresuid(unsigned int ruid, unsigned int euid,
                                              unsigned int suid) {
   return syscall(__NR_setresuid, ruid, euid, suid);
+}
+
+/// Acquire load of a 64-bit word shared with the kernel (ring buffer and perf
+/// buffer positions): later reads of the data it publishes see that data.
+static inline uint64_t swiftbpf_load_acquire_u64(const void *p) {
+  return __atomic_load_n((const uint64_t *)p, __ATOMIC_ACQUIRE);
+}
+
+/// Acquire load of a 32-bit word shared with the kernel (ring buffer record headers).
+static inline uint32_t swiftbpf_load_acquire_u32(const void *p) {
+  return __atomic_load_n((const uint32_t *)p, __ATOMIC_ACQUIRE);
+}
+
+/// Release store of a 64-bit word shared with the kernel (consumer/producer
+/// positions): earlier reads and writes of the data complete before it.
+static inline void swiftbpf_store_release_u64(void *p, uint64_t v) {
+  __atomic_store_n((uint64_t *)p, v, __ATOMIC_RELEASE);
+}
+
+/// Release store of a 32-bit word shared with the kernel (user ring buffer headers).
+static inline void swiftbpf_store_release_u32(void *p, uint32_t v) {
+  __atomic_store_n((uint32_t *)p, v, __ATOMIC_RELEASE);
+}
+
+/// A hint to start loading the cache line at `p` (ring buffer consumers
+/// prefetch the next record header while the current record is handled).
+static inline void swiftbpf_prefetch(const void *p) {
+  __builtin_prefetch(p, 0, 3);
+}
+
+/// eventfd(2), close-on-exec and non-blocking: wakes an epoll wait from
+/// another thread (event streams use it for cancellation and shutdown).
+static inline int swiftbpf_eventfd(void) {
+  return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 }
 
 #endif
