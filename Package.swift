@@ -53,6 +53,7 @@ let package = Package(
     .testTarget(name: "BTFTests", dependencies: ["BTF", "TestSupport"]),
     .testTarget(name: "ELFReaderTests", dependencies: ["ELFReader", "UAPI", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["swiftbpf", "UAPI", "TestSupport"]),
+    .testTarget(name: "RelocationTests", dependencies: ["Relocation", "BTF", "Instructions", "TestSupport"]),
     .testTarget(name: "SyscallTests", dependencies: ["Syscall", "UAPI", "TestSupport"]),
     .testTarget(name: "LoaderTests", dependencies: ["Loader", "ELFReader", "BTF", "Relocation", "Syscall", "Instructions", "UAPI", "TestSupport"]),
   ]

@@ -1,0 +1,3 @@
+// Debian's libbpf (libbpf-dev): only the benchmarks link it.
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>

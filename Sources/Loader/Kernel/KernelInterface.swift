@@ -1,0 +1,48 @@
+import BTF
+import Syscall
+import UAPI
+
+/// The kernel operations the loader uses, so its logic can be tested without
+/// root: `SystemKernel` forwards to bpf(2) through `Syscall`; tests pass a
+/// fake that records the calls and hands out real (harmless) descriptors.
+///
+/// Everything that depends on the running kernel goes through here: bpf(2),
+/// mmap of maps, bpffs pins, the kernel's BTF, its configuration and
+/// symbols, the number of possible CPUs and the feature probes.
+public protocol KernelInterface: Sendable {
+  /// Kernel: `BPF_MAP_CREATE`.
+  func createMap(_ attributes: MapCreateAttributes) throws(SyscallError) -> OwnedFD
+  /// Kernel: `BPF_PROG_LOAD`; `log` nil asks for no log, else it is filled.
+  func loadProgram(_ attributes: ProgramLoadAttributes, log: inout VerifierLog?) throws(SyscallError) -> OwnedFD
+  /// Kernel: `BPF_BTF_LOAD`.
+  func loadBTF(_ bytes: [UInt8], log: inout VerifierLog?) throws(SyscallError) -> OwnedFD
+  /// Kernel: `BPF_MAP_UPDATE_ELEM` with `BPF_ANY`; key and value hold the map's sizes.
+  func updateElement(map: BorrowedFD, key: [UInt8], value: [UInt8]) throws(SyscallError)
+  /// Kernel: `BPF_MAP_FREEZE`.
+  func freeze(map: BorrowedFD) throws(SyscallError)
+  /// Kernel: `BPF_OBJ_GET_INFO_BY_FD` for a map.
+  func mapInfo(_ map: BorrowedFD) throws(SyscallError) -> MapInfo
+  /// Kernel: `BPF_OBJ_GET_INFO_BY_FD` for a program.
+  func programInfo(_ program: BorrowedFD) throws(SyscallError) -> ProgramInfo
+  /// Kernel: `BPF_OBJ_GET`.
+  func openPinned(at path: String) throws(SyscallError) -> OwnedFD
+  /// Kernel: `BPF_OBJ_PIN`.
+  func pin(_ object: BorrowedFD, at path: String) throws(SyscallError)
+  /// mmap(2) of a `BPF_F_MMAPABLE` map (`MAP_SHARED`).
+  func mapMemory(_ map: BorrowedFD, length: Int, writable: Bool) throws(SyscallError) -> MappedRegion
+  /// CPUs the kernel may ever bring up (`/sys/devices/system/cpu/possible`).
+  func possibleCPUCount() -> Int
+  /// The page size, for ring buffer sizes and mappings.
+  var pageSize: Int { get }
+  /// The running kernel's BTF (vmlinux).
+  func kernelBTF() throws(LoadError) -> BTF
+  /// `CONFIG_*` values (`y`, `m`, `n`, numbers, quoted strings), from
+  /// `/proc/config.gz` or `/boot/config-<release>`; nil when neither exists.
+  func kernelConfig() -> [String: String]?
+  /// The address of a kernel symbol from `/proc/kallsyms`, nil when absent.
+  func kernelSymbolAddress(_ name: String) -> UInt64?
+  /// `LINUX_VERSION_CODE` of the running kernel (from uname).
+  var kernelVersionCode: UInt32 { get }
+  /// What the kernel supports (cached probes).
+  var features: KernelFeatures { get }
+}

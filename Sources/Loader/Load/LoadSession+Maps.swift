@@ -1,0 +1,255 @@
+import BTF
+import ELFReader
+import Syscall
+import UAPI
+
+extension LoadSession {
+  /// Creates (or reuses) every map, in the object's order, then writes the
+  /// initial contents of global data and `.kconfig`, freezes the read-only
+  /// ones and maps them into memory.
+  mutating func createMaps() throws(LoadError) {
+    for spec in object.maps where spec.autoCreate {
+      let handle = try createMap(spec)
+      maps.append(handle)
+      mapsByName[spec.name] = handle
+      if let section = spec.sectionName { dataMaps[section] = handle }
+    }
+  }
+
+  /// The attributes to create `spec` with, after the kernel-dependent fixes.
+  func attributes(for spec: Object.Map) throws(LoadError) -> MapCreateAttributes {
+    var a = MapCreateAttributes(type: spec.type, keySize: spec.keySize, valueSize: spec.valueSize,
+                                maxEntries: spec.maxEntries, flags: spec.flags, name: spec.kernelName)
+    a.numaNode = spec.numaNode
+    a.mapExtra = spec.mapExtra
+    switch spec.type {
+    case .perfEventArray where spec.maxEntries == 0:
+      a.maxEntries = UInt32(clamping: kernel.possibleCPUCount())
+    case .ringbuf, .userRingbuf:
+      a.maxEntries = Self.ringBufferSize(spec.maxEntries, page: kernel.pageSize)
+    default:
+      break
+    }
+    switch spec.role {
+    case .data(let section):
+      a.valueSize = UInt32(clamping: object.sectionBytes[section]?.count ?? 0)
+    case .kconfig:
+      a.valueSize = UInt32(kconfig?.size ?? 0)
+    case .defined:
+      break
+    }
+    if spec.role != .defined {
+      if !kernel.features.mmapableArrays { a.flags.remove(.mmapable) }
+      if !kernel.features.frozenMaps { a.flags.remove(.readOnlyProgram) }
+    }
+    if let btf = btfFD, let objectBTF = object.btf, !MapTypeHistory.takesNoBTF(spec.type) {
+      switch spec.role {
+      case .defined:
+        if let d = spec.definition, d.keyTypeID != nil || d.valueTypeID != nil {
+          a.btfFD = btf.borrowed
+          a.btfKeyTypeID = d.keyTypeID?.rawValue ?? 0
+          a.btfValueTypeID = d.valueTypeID?.rawValue ?? 0
+        }
+      case .data(let section):
+        if let id = objectBTF.firstType(named: section, kind: .dataSection) {
+          a.btfFD = btf.borrowed
+          a.btfValueTypeID = id.rawValue
+        }
+      case .kconfig:
+        if let id = objectBTF.firstType(named: ".kconfig", kind: .dataSection) {
+          a.btfFD = btf.borrowed
+          a.btfValueTypeID = id.rawValue
+        }
+      }
+    }
+    return a
+  }
+
+  /// Ring buffer sizes must be a power-of-2 multiple of the page size; a
+  /// size that is not is rounded up, as libbpf does.
+  static func ringBufferSize(_ requested: UInt32, page: Int) -> UInt32 {
+    let pageSize = UInt64(max(page, 4096))
+    var size = pageSize
+    while size < UInt64(requested) && size < 1 << 31 { size <<= 1 }
+    return UInt32(clamping: size)
+  }
+
+  mutating func createMap(_ spec: Object.Map) throws(LoadError) -> LoadedObject.Map {
+    if !kernel.features.supports(spec.type) {
+      throw .unsupported(feature: "\(spec.type.kernelName) (map '\(spec.name)')",
+                         minimumKernel: MapTypeHistory.minimumKernel(spec.type))
+    }
+    var a = try attributes(for: spec)
+    let isFrozen = a.flags.contains(.readOnlyProgram) && spec.role != .defined
+    var pinPath: String?
+    if spec.pinning == .byName {
+      pinPath = object.options.pinRoot + "/" + spec.name
+    }
+    if let reused = spec.reusedFD {
+      let fd: OwnedFD
+      do throws(SyscallError) { fd = try reused.duplicate() } catch {
+        throw .mapSetup(map: spec.name, operation: "dup of the reused fd", error)
+      }
+      return makeHandle(spec, a, fd: fd, pinPath: nil, reused: true, frozen: isFrozen, mapping: nil)
+    }
+    if let pinPath, let existing = try openPinnedIfCompatible(spec, a, path: pinPath) {
+      return makeHandle(spec, a, fd: existing, pinPath: pinPath, reused: true, frozen: isFrozen, mapping: nil)
+    }
+    // Map-in-map: an inner map built from the template, closed after creation.
+    var innerTemplate: OwnedFD?
+    if let inner = spec.innerMap, spec.type == .arrayOfMaps || spec.type == .hashOfMaps {
+      var innerAttributes = MapCreateAttributes(
+        type: inner.type, keySize: inner.keySize, valueSize: inner.valueSize, maxEntries: inner.maxEntries,
+        flags: MapFlags(rawValue: inner.flags), name: String(decoding: Array((spec.name + ".inner").utf8.prefix(15)), as: UTF8.self))
+      innerAttributes.mapExtra = inner.mapExtra
+      if inner.type == .perfEventArray && inner.maxEntries == 0 {
+        innerAttributes.maxEntries = UInt32(clamping: kernel.possibleCPUCount())
+      }
+      do throws(SyscallError) { innerTemplate = try kernel.createMap(innerAttributes) } catch {
+        throw .mapCreation(map: spec.name + " (inner map template)", error)
+      }
+    }
+    a.innerMapFD = innerTemplate?.borrowed
+    var fd: OwnedFD
+    do throws(SyscallError) {
+      fd = try kernel.createMap(a)
+    } catch {
+      guard a.btfFD != nil else { throw .mapCreation(map: spec.name, error) }
+      // Some kernels refuse BTF for some types; libbpf retries without.
+      a.btfFD = nil
+      a.btfKeyTypeID = 0
+      a.btfValueTypeID = 0
+      do throws(SyscallError) { fd = try kernel.createMap(a) } catch {
+        throw .mapCreation(map: spec.name, error)
+      }
+      warnings.append("map '\(spec.name)': created without BTF key/value types (the kernel refused them)")
+    }
+    _ = consume innerTemplate
+
+    var mapping: MappedRegion?
+    if let contents = try initialContents(spec) {
+      do throws(SyscallError) {
+        try kernel.updateElement(map: fd.borrowed, key: [0, 0, 0, 0], value: contents)
+      } catch {
+        throw .mapSetup(map: spec.name, operation: "writing the initial value", error)
+      }
+      if isFrozen {
+        do throws(SyscallError) { try kernel.freeze(map: fd.borrowed) } catch {
+          throw .mapSetup(map: spec.name, operation: "BPF_MAP_FREEZE", error)
+        }
+      }
+      if a.flags.contains(.mmapable), !contents.isEmpty {
+        let length = (contents.count + kernel.pageSize - 1) / kernel.pageSize * kernel.pageSize
+        do throws(SyscallError) {
+          mapping = try kernel.mapMemory(fd.borrowed, length: length, writable: !isFrozen)
+        } catch {
+          throw .mapSetup(map: spec.name, operation: "mmap", error)
+        }
+      }
+    }
+    let handle = makeHandle(spec, a, fd: fd, pinPath: pinPath, reused: false, frozen: isFrozen, mapping: mapping)
+    if let pinPath { toPin.append((handle, pinPath)) }
+    return handle
+  }
+
+  func makeHandle(_ spec: Object.Map, _ a: MapCreateAttributes, fd: consuming OwnedFD, pinPath: String?,
+                  reused: Bool, frozen: Bool, mapping: consuming MappedRegion?) -> LoadedObject.Map {
+    LoadedObject.Map(
+      name: spec.name, sectionName: spec.sectionName, type: a.type, keySize: a.keySize, valueSize: a.valueSize,
+      maxEntries: a.maxEntries, flags: a.flags, pinPath: pinPath, isReused: reused, isFrozen: frozen,
+      fd: fd, mapping: mapping)
+  }
+
+  /// The initial value of an internal map, nil for other maps.
+  func initialContents(_ spec: Object.Map) throws(LoadError) -> [UInt8]? {
+    switch spec.role {
+    case .defined: return nil
+    case .data(let section): return object.sectionBytes[section]
+    case .kconfig: return try kconfigBytes()
+    }
+  }
+
+  /// `.kconfig` contents from the kernel's configuration and the overrides.
+  func kconfigBytes() throws(LoadError) -> [UInt8]? {
+    guard let kconfig else { return nil }
+    var config = kernel.kernelConfig() ?? [:]
+    for (k, v) in object.options.kconfigOverrides { config[k] = v }
+    let special: [String: UInt64] = [
+      "LINUX_KERNEL_VERSION": UInt64(kernel.kernelVersionCode),
+      "LINUX_HAS_BPF_COOKIE": 1,
+      "LINUX_HAS_SYSCALL_WRAPPER": 1,
+    ]
+    return try kconfig.contents(config: config, special: special, byteOrder: file.byteOrder)
+  }
+
+  /// Opens the map pinned at `path` if there is one; throws when it differs
+  /// from what would be created.
+  func openPinnedIfCompatible(_ spec: Object.Map, _ a: MapCreateAttributes, path: String)
+    throws(LoadError) -> OwnedFD?
+  {
+    let fd: OwnedFD
+    do throws(SyscallError) { fd = try kernel.openPinned(at: path) } catch {
+      if error.errno == .ENOENT { return nil }
+      throw .mapSetup(map: spec.name, operation: "opening the pinned map at \(path)", error)
+    }
+    let info: MapInfo
+    do throws(SyscallError) { info = try kernel.mapInfo(fd.borrowed) } catch {
+      throw .mapSetup(map: spec.name, operation: "reading the pinned map's info", error)
+    }
+    var differences = [String]()
+    if info.type != a.type { differences.append("type \(info.type) vs \(a.type)") }
+    if info.keySize != a.keySize { differences.append("key size \(info.keySize) vs \(a.keySize)") }
+    if info.valueSize != a.valueSize { differences.append("value size \(info.valueSize) vs \(a.valueSize)") }
+    if info.maxEntries != a.maxEntries { differences.append("max entries \(info.maxEntries) vs \(a.maxEntries)") }
+    if info.flags != a.flags {
+      differences.append("flags 0x\(String(info.flags.rawValue, radix: 16)) vs 0x\(String(a.flags.rawValue, radix: 16))")
+    }
+    if info.mapExtra != a.mapExtra { differences.append("map_extra \(info.mapExtra) vs \(a.mapExtra)") }
+    guard differences.isEmpty else {
+      throw .pinnedMapIncompatible(map: spec.name, path: path, differences: differences)
+    }
+    return fd
+  }
+
+  /// Map-in-map slots from `.values` (after maps) and prog array slots
+  /// (after programs).
+  func fillSlots() throws(LoadError) {
+    for spec in object.maps {
+      guard let definition = spec.definition, !definition.initialValues.isEmpty,
+            let handle = mapsByName[spec.name], !handle.isReused, let mapFD = handle.borrowedFD
+      else { continue }
+      for value in definition.initialValues {
+        let target: BorrowedFD?
+        switch spec.type {
+        case .arrayOfMaps, .hashOfMaps:
+          target = mapsByName[value.symbolName]?.borrowedFD
+          if target == nil {
+            throw .invalidConfiguration(reason: "map '\(spec.name)': slot \(value.index) names map '\(value.symbolName)', which was not created")
+          }
+        case .progArray:
+          // A program not loaded (autoload off) leaves its slot empty.
+          target = programs.first(where: { $0.name == value.symbolName })?.borrowedFD
+        default:
+          target = nil
+        }
+        guard let target else { continue }
+        let key = Object.bytes(of: UInt32(value.index), order: .host)
+        let fdValue = Object.bytes(of: UInt32(bitPattern: target.rawValue), order: .host)
+        do throws(SyscallError) {
+          try kernel.updateElement(map: mapFD, key: key, value: fdValue)
+        } catch {
+          throw .mapSetup(map: spec.name, operation: "setting slot \(value.index) to '\(value.symbolName)'", error)
+        }
+      }
+    }
+  }
+
+  func pinMaps() throws(LoadError) {
+    for (handle, path) in toPin {
+      guard let fd = handle.borrowedFD else { continue }
+      do throws(SyscallError) { try kernel.pin(fd, at: path) } catch {
+        throw .mapSetup(map: handle.name, operation: "pinning at \(path)", error)
+      }
+    }
+  }
+}

@@ -1,0 +1,157 @@
+import BTF
+import ELFReader
+import Instructions
+import Syscall
+import UAPI
+
+extension LoadSession {
+  /// Writes map fds, map value addresses and resolved externs into the
+  /// linked program's instructions.
+  func applyRelocations(_ linked: inout LinkedProgram, program: String) throws(LoadError) {
+    for (slot, relocation) in linked.relocations {
+      guard let index = linked.index(ofSlot: slot) else {
+        throw .relocation(program: program, reason: "relocation at slot \(slot) is not at an instruction start")
+      }
+      var insn = linked.instructions[index]
+      switch relocation.target {
+      case .none, .subprogramCall, .callbackAddress:
+        continue
+      case .map(let name, _, _):
+        guard let map = mapsByName[name], let fd = map.borrowedFD else {
+          throw .relocation(program: program, reason: "uses map '\(name)', which was not created (autoCreate off?)")
+        }
+        insn.source = Register(rawValue: 1)  // Kernel: BPF_PSEUDO_MAP_FD
+        insn.immediate = Int64(fd.rawValue)
+      case .globalData(let section, _, let offset, let variable):
+        guard let map = dataMaps[section], let fd = map.borrowedFD else {
+          throw .relocation(program: program,
+                            reason: "uses \(variable.map { "variable '\($0)' in " } ?? "")section \(section), which has no map")
+        }
+        insn.source = Register(rawValue: 2)  // Kernel: BPF_PSEUDO_MAP_VALUE
+        insn.immediate = Int64(UInt32(bitPattern: fd.rawValue)) | Int64(offset) << 32
+      case .extern(let name, let usage):
+        insn = try resolveExtern(name, usage: usage, insn, program: program)
+      case .unsupported(let problem):
+        throw .relocation(program: program, reason: problem.description)
+      }
+      linked.instructions[index] = insn
+    }
+  }
+
+  func resolveExtern(_ name: String, usage: Relocation.ExternUsage, _ original: Instruction, program: String)
+    throws(LoadError) -> Instruction
+  {
+    guard let ext = file.externs.first(where: { $0.name == name }) else {
+      throw .relocation(program: program, reason: "references undefined symbol '\(name)'")
+    }
+    var insn = original
+    switch ext.kind {
+    case .kconfig:
+      guard let entry = kconfig?.entries.first(where: { $0.name == name }),
+            let map = dataMaps[".kconfig"] ?? mapsByName.values.first(where: { $0.sectionName == ".kconfig" }),
+            let fd = map.borrowedFD
+      else {
+        throw .unresolvedExtern(name: name, kind: "kconfig", reason: "the .kconfig map was not created")
+      }
+      insn.source = Register(rawValue: 2)  // Kernel: BPF_PSEUDO_MAP_VALUE
+      insn.immediate = Int64(UInt32(bitPattern: fd.rawValue)) | Int64(entry.offset) << 32
+    case .kfunc where usage == .call:
+      guard let id = try kernelTypeID(name, kind: .function) else {
+        guard ext.isWeak else {
+          throw .unresolvedExtern(name: name, kind: "kfunc", reason: "not found in the kernel's BTF")
+        }
+        // A missing weak kfunc: a call the verifier accepts only as dead code.
+        insn.source = Register(rawValue: 0)
+        insn.offset = 0
+        insn.immediate = 0xbad2310 + 1000
+        return insn
+      }
+      insn.source = Register(rawValue: 2)  // Kernel: BPF_PSEUDO_KFUNC_CALL
+      insn.offset = 0  // vmlinux: no BTF fd index
+      insn.immediate = Int64(id.rawValue)
+    case .kfunc, .ksymVariable(typed: true):
+      let kind: BTF.Kind = ext.kind == .kfunc ? .function : .variable
+      guard let id = try kernelTypeID(name, kind: kind) else {
+        guard ext.isWeak else {
+          throw .unresolvedExtern(name: name, kind: "ksym", reason: "not found in the kernel's BTF")
+        }
+        insn.source = Register(rawValue: 0)
+        insn.immediate = 0
+        return insn
+      }
+      insn.source = Register(rawValue: 3)  // Kernel: BPF_PSEUDO_BTF_ID; high half 0: vmlinux
+      insn.immediate = Int64(id.rawValue)
+    case .ksymVariable(typed: false), .unknownVariable:
+      if let address = kernel.kernelSymbolAddress(name) {
+        insn.source = Register(rawValue: 0)
+        insn.immediate = Int64(bitPattern: address)
+      } else if ext.isWeak {
+        insn.source = Register(rawValue: 0)
+        insn.immediate = 0
+      } else {
+        throw .unresolvedExtern(name: name, kind: "ksym", reason: "not in /proc/kallsyms (reading it needs root)")
+      }
+    }
+    return insn
+  }
+
+  /// The kernel BTF id of a named FUNC or VAR, nil when absent.
+  func kernelTypeID(_ name: String, kind: BTF.Kind) throws(LoadError) -> BTF.TypeID? {
+    try kernel.kernelBTF().firstType(named: name, kind: kind)
+  }
+
+  /// The attach BTF id (and for struct_ops, the member index as attach type).
+  func attachTarget(_ spec: Object.Program, type: ProgramType) throws(LoadError) -> (UInt32, AttachType?) {
+    if type == .structOps { return try structOpsTarget(spec) }
+    guard let section = spec.section, section.flags.contains(.attachBTF) else { return (0, nil) }
+    guard let target = spec.attachTarget, !target.isEmpty else {
+      throw .attachTarget(program: spec.name, target: "", reason: "SEC(\"\(spec.sectionName)\") names no target; set attachTarget before load")
+    }
+    if type == .ext {
+      throw .attachTarget(program: spec.name, target: target, reason: "freplace needs a target program, which this loader does not take yet")
+    }
+    // `module:name` or `vmlinux:name`: this kernel has no module BTF, so look in vmlinux.
+    let bare = target.split(separator: ":").last.map(String.init) ?? target
+    let btf = try kernel.kernelBTF()
+    let candidates: [(String, BTF.Kind)]
+    switch spec.expectedAttachType {
+    case .some(.traceRawTp): candidates = [("btf_trace_" + bare, .typedef)]
+    case .some(.traceIter): candidates = [("bpf_iter_" + bare, .function)]
+    case .some(.lsmMac), .some(.lsmCgroup): candidates = [("bpf_lsm_" + bare, .function)]
+    default: candidates = [(bare, .function)]
+    }
+    for (name, kind) in candidates {
+      if let id = btf.firstType(named: name, kind: kind) { return (id.rawValue, nil) }
+    }
+    throw .attachTarget(program: spec.name, target: target,
+                        reason: "\(candidates.map(\.0).joined(separator: ", ")) is not in the kernel's BTF")
+  }
+
+  /// struct_ops programs: the kernel struct's id and the member's index.
+  func structOpsTarget(_ spec: Object.Program) throws(LoadError) -> (UInt32, AttachType?) {
+    guard let map = file.maps.first(where: { $0.structOps?.functions.contains { $0.program == spec.name } == true }),
+          let ops = map.structOps, let function = ops.functions.first(where: { $0.program == spec.name })
+    else {
+      throw .attachTarget(program: spec.name, target: spec.attachTarget ?? "",
+                          reason: "no struct_ops map uses this program, so its kernel struct is unknown")
+    }
+    let btf = try kernel.kernelBTF()
+    guard let id = btf.firstType(named: ops.typeName, kind: .struct) else {
+      throw .attachTarget(program: spec.name, target: ops.typeName, reason: "struct \(ops.typeName) is not in the kernel's BTF")
+    }
+    var memberIndex: Int?
+    do throws(BTFError) {
+      for (i, member) in try btf.members(of: id).enumerated() where btf.name(member.name, equals: function.member) {
+        memberIndex = i
+        break
+      }
+    } catch {
+      throw .attachTarget(program: spec.name, target: ops.typeName, reason: "\(error)")
+    }
+    guard let index = memberIndex else {
+      throw .attachTarget(program: spec.name, target: "\(ops.typeName).\(function.member)",
+                          reason: "the kernel's struct has no such member")
+    }
+    return (id.rawValue, AttachType(rawValue: UInt32(index)))
+  }
+}

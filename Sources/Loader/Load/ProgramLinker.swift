@@ -1,0 +1,193 @@
+import BTF
+import ELFReader
+import Instructions
+
+/// One program's code as the kernel gets it: the program's own
+/// instructions, then every subprogram it reaches (calls and callback
+/// addresses, transitively), with call offsets fixed, and the func_info,
+/// line_info and relocations moved along.
+struct LinkedProgram {
+  /// A function placed in the program.
+  struct Placement {
+    var name: String
+    var sectionIndex: Int
+    var sectionName: String
+    /// First slot in its section and in the program.
+    var sectionSlot: Int
+    var slotCount: Int
+    var programSlot: Int
+  }
+
+  var instructions: [Instruction]
+  /// Slot of each instruction in the program.
+  var slots: [Int]
+  var placements: [Placement]
+  /// Relocations with the program slot of the instruction they patch.
+  var relocations: [(slot: Int, relocation: Relocation)]
+  /// `(instruction slot, FUNC type id)`.
+  var functionInfo: [(slot: Int, type: BTF.TypeID)]
+  var lineInfo: [(slot: Int, record: BTF.LineInfo)]
+
+  /// Index of the instruction at `slot`, by binary search.
+  func index(ofSlot slot: Int) -> Int? {
+    var low = 0, high = slots.count
+    while low < high {
+      let mid = (low + high) / 2
+      if slots[mid] < slot { low = mid + 1 } else { high = mid }
+    }
+    return low < slots.count && slots[low] == slot ? low : nil
+  }
+}
+
+/// Links programs with the subprograms they use.
+struct ProgramLinker {
+  /// A function of the object: a program or a subprogram.
+  struct Function {
+    var name: String
+    var sectionIndex: Int
+    var sectionName: String
+    var slot: Int
+    var slotCount: Int
+    var offset: UInt64
+    var size: UInt64
+  }
+
+  struct Key: Hashable {
+    var section: Int
+    var slot: Int
+  }
+
+  let file: ObjectFile
+  /// Code per section index, after CO-RE.
+  let code: [Int: InstructionSequence]
+  let ext: BTF.Extension?
+  var functions: [Key: Function] = [:]
+
+  init(file: ObjectFile, code: [Int: InstructionSequence], ext: BTF.Extension?) {
+    self.file = file
+    self.code = code
+    self.ext = ext
+    for p in file.programs {
+      functions[Key(section: p.sectionIndex, slot: p.slot)] = Function(
+        name: p.name, sectionIndex: p.sectionIndex, sectionName: p.sectionName, slot: p.slot,
+        slotCount: p.slotCount, offset: p.offset, size: p.size)
+    }
+    for s in file.subprograms {
+      functions[Key(section: s.sectionIndex, slot: s.slot)] = Function(
+        name: s.name, sectionIndex: s.sectionIndex, sectionName: s.sectionName, slot: s.slot,
+        slotCount: s.slotCount, offset: s.offset, size: s.size)
+    }
+  }
+
+  /// The instructions of `function` from the (relocated) section code.
+  func instructions(of function: Function) throws(LoadError) -> ArraySlice<Instruction> {
+    guard let section = code[function.sectionIndex],
+          let first = section.instructionIndex(atSlot: function.slot)
+    else {
+      throw .relocation(program: function.name, reason: "its code is not in section \(function.sectionName)")
+    }
+    let endSlot = function.slot + function.slotCount
+    let last = endSlot >= section.slotCount ? section.count : section.instructionIndex(atSlot: endSlot)
+    guard let last, last >= first else {
+      throw .relocation(program: function.name, reason: "its end splits an ld_imm64")
+    }
+    return section.instructions[first ..< last]
+  }
+
+  func link(program: ELFReader.Program) throws(LoadError) -> LinkedProgram {
+    guard let main = functions[Key(section: program.sectionIndex, slot: program.slot)] else {
+      throw .relocation(program: program.name, reason: "not found among the object's functions")
+    }
+    var result = LinkedProgram(instructions: [], slots: [], placements: [], relocations: [],
+                               functionInfo: [], lineInfo: [])
+    var placed = [Key: Int]()
+    var pending = [main]
+    var cursor = 0
+    var slot = 0
+    /// (instruction index in result, target key) for calls and callbacks to fix.
+    var fixups = [(index: Int, target: Key)]()
+
+    func place(_ f: Function) {
+      placed[Key(section: f.sectionIndex, slot: f.slot)] = slot
+      result.placements.append(LinkedProgram.Placement(
+        name: f.name, sectionIndex: f.sectionIndex, sectionName: f.sectionName, sectionSlot: f.slot,
+        slotCount: f.slotCount, programSlot: slot))
+      slot += f.slotCount
+    }
+    place(main)
+
+    while cursor < pending.count {
+      let f = pending[cursor]
+      cursor += 1
+      let start = placed[Key(section: f.sectionIndex, slot: f.slot)] ?? 0
+      let relocs = file.relocations(inSection: f.sectionIndex, from: f.offset, size: f.size)
+      var bySlot = [Int: Relocation]()
+      for r in relocs { bySlot[r.slot] = r }
+      var local = f.slot
+      for insn in try instructions(of: f) {
+        let programSlot = start + (local - f.slot)
+        var target: Key?
+        if let r = bySlot[local] {
+          switch r.target {
+          case .subprogramCall(let ref), .callbackAddress(let ref):
+            target = Key(section: ref.sectionIndex, slot: ref.slot)
+          default:
+            result.relocations.append((programSlot, r))
+          }
+        } else if insn.opcode.rawValue == 0x85 && insn.source.rawValue == 1 {
+          // A call within the section, already an offset: target = next slot + imm.
+          target = Key(section: f.sectionIndex, slot: local + 1 + Int(insn.immediate32))
+        } else if insn.opcode.isWideLoad && insn.source.rawValue == 4 {
+          target = Key(section: f.sectionIndex, slot: local + 1 + Int(insn.immediate32))
+        }
+        if let target {
+          guard let callee = functions[target] else {
+            throw .relocation(program: program.name,
+                              reason: "\(f.name) calls slot \(target.slot) of section \(f.sectionName), where no function starts")
+          }
+          if placed[target] == nil {
+            place(callee)
+            pending.append(callee)
+          }
+          fixups.append((result.instructions.count, target))
+        }
+        result.instructions.append(insn)
+        result.slots.append(programSlot)
+        local += insn.slotCount
+      }
+    }
+    // Instructions were appended function by function in placement order,
+    // so slots ascend; fix call and callback offsets now that all are placed.
+    for (index, target) in fixups {
+      guard let to = placed[target] else { continue }
+      var insn = result.instructions[index]
+      insn.immediate = Int64(to - result.slots[index] - 1)
+      if insn.opcode.isWideLoad {
+        insn.source = Register(rawValue: 4)  // Kernel: BPF_PSEUDO_FUNC
+      } else {
+        insn.source = Register(rawValue: 1)  // Kernel: BPF_PSEUDO_CALL
+      }
+      result.instructions[index] = insn
+    }
+    if let ext { moveInfo(ext, into: &result) }
+    return result
+  }
+
+  /// func_info and line_info of every placed function, at program slots.
+  private func moveInfo(_ ext: BTF.Extension, into result: inout LinkedProgram) {
+    for placement in result.placements {
+      let lower = UInt32(placement.sectionSlot * 8)
+      let upper = UInt32((placement.sectionSlot + placement.slotCount) * 8)
+      if let section = ext.functionInfo.first(where: { $0.name == placement.sectionName }) {
+        for record in section.records where record.instructionOffset >= lower && record.instructionOffset < upper {
+          result.functionInfo.append((placement.programSlot + record.instructionIndex - placement.sectionSlot, record.type))
+        }
+      }
+      if let section = ext.lineInfo.first(where: { $0.name == placement.sectionName }) {
+        for record in section.records where record.instructionOffset >= lower && record.instructionOffset < upper {
+          result.lineInfo.append((placement.programSlot + record.instructionIndex - placement.sectionSlot, record))
+        }
+      }
+    }
+  }
+}

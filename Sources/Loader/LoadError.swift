@@ -1,0 +1,88 @@
+import BTF
+import ELFReader
+import Relocation
+import Syscall
+
+/// Why opening, configuring or loading an object failed.
+///
+/// Every case names the object, map, program or variable it is about and
+/// says what to do; kernel refusals carry the `SyscallError` (command, errno
+/// name, hint) and verifier refusals the `VerifierReport` with the C source line.
+public enum LoadError: Error, Sendable, CustomStringConvertible {
+  /// The ELF object could not be read.
+  case open(ELFError)
+  /// The object's `.BTF` or `.BTF.ext` is malformed.
+  case objectBTF(object: String, BTFError)
+  /// The kernel's BTF (needed for CO-RE, ksyms, kfuncs, attach targets) could not be read.
+  case kernelBTF(BTFError)
+  /// A custom target BTF given in the options could not be read.
+  case targetBTF(path: String, BTFError)
+  /// A feature this kernel lacks.
+  case unsupported(feature: String, minimumKernel: String)
+  /// The kernel refused to create a map.
+  case mapCreation(map: String, SyscallError)
+  /// A map operation during load (initial values, freeze, mmap, pin) failed.
+  case mapSetup(map: String, operation: String, SyscallError)
+  /// A map pinned at `path` exists but differs from the definition.
+  case pinnedMapIncompatible(map: String, path: String, differences: [String])
+  /// The verifier refused the program.
+  case verifierRejected(program: String, VerifierReport)
+  /// `BPF_PROG_LOAD` failed for a reason other than the verifier (EPERM, EINVAL…).
+  case programLoad(program: String, SyscallError, log: VerifierReport?)
+  /// The program's section name is not a known SEC() and no type was set.
+  case unknownSection(program: String, UnknownSectionName)
+  /// A relocation cannot be applied.
+  case relocation(program: String, reason: String)
+  /// A CO-RE relocation failed (malformed or ambiguous, not a mere "not found").
+  case coreRelocation(program: String, RelocationError)
+  /// An extern could not be resolved and is not weak.
+  case unresolvedExtern(name: String, kind: String, reason: String)
+  /// The BTF id of an attach target (tp_btf, fentry, lsm, iter…) is not in the kernel's BTF.
+  case attachTarget(program: String, target: String, reason: String)
+  /// No map, program or variable with that name.
+  case notFound(what: String, name: String, object: String)
+  /// A value given before load does not fit (size, range).
+  case invalidValue(name: String, reason: String)
+  /// The operation needs a writable mapping (`.rodata` is frozen after load).
+  case readOnly(name: String)
+  /// The object was already closed.
+  case closed(object: String)
+  /// A configuration that cannot be loaded.
+  case invalidConfiguration(reason: String)
+
+  public var description: String {
+    switch self {
+    case .open(let e): return e.description
+    case .objectBTF(let object, let e): return "\(object): bad BTF: \(e)"
+    case .kernelBTF(let e):
+      return "cannot read the kernel's BTF: \(e); the kernel needs CONFIG_DEBUG_INFO_BTF, "
+        + "or give a target BTF file"
+    case .targetBTF(let path, let e): return "cannot read target BTF \(path): \(e)"
+    case .unsupported(let feature, let minimumKernel):
+      return "\(feature) is not supported by this kernel; it needs Linux \(minimumKernel) or later"
+    case .mapCreation(let map, let e): return "map '\(map)': cannot create it: \(e)"
+    case .mapSetup(let map, let operation, let e): return "map '\(map)': \(operation) failed: \(e)"
+    case .pinnedMapIncompatible(let map, let path, let differences):
+      return "map '\(map)': the map pinned at \(path) differs (\(differences.joined(separator: ", "))); "
+        + "remove the pin (rm \(path)) or use another pin root"
+    case .verifierRejected(let program, let report):
+      return "program '\(program)': the verifier rejected it: \(report)"
+    case .programLoad(let program, let e, let log):
+      var text = "program '\(program)': \(e)"
+      if let log, !log.errorLine.isEmpty { text += "; verifier: \(log.errorLine)" }
+      return text
+    case .unknownSection(let program, let e): return "program '\(program)': \(e)"
+    case .relocation(let program, let reason): return "program '\(program)': \(reason)"
+    case .coreRelocation(let program, let e): return "program '\(program)': \(e)"
+    case .unresolvedExtern(let name, let kind, let reason):
+      return "extern \(kind) '\(name)': \(reason); declare it __weak to allow it to be missing"
+    case .attachTarget(let program, let target, let reason):
+      return "program '\(program)': attach target '\(target)': \(reason)"
+    case .notFound(let what, let name, let object): return "\(object): no \(what) named '\(name)'"
+    case .invalidValue(let name, let reason): return "'\(name)': \(reason)"
+    case .readOnly(let name): return "'\(name)' is read-only after load (.rodata is frozen); set it before load"
+    case .closed(let object): return "\(object): the object was closed"
+    case .invalidConfiguration(let reason): return reason
+    }
+  }
+}

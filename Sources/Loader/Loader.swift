@@ -1,1 +1,0 @@
-// The Loader module. See DESIGN.md for what belongs here.

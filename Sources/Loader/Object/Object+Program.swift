@@ -1,0 +1,53 @@
+import ELFReader
+import UAPI
+
+extension Object {
+  /// A program as it will be loaded: its section's meaning with any
+  /// overrides made before load.
+  public struct Program: Sendable {
+    public let name: String
+    /// The SEC() name.
+    public let sectionName: String
+    /// The parsed object program (instructions, section, symbol).
+    public let source: ELFReader.Program
+    /// Load it with the object (the `?` prefix turns this off).
+    public var autoload: Bool
+    /// The program type; nil when the section name is unknown and no type was set.
+    public var type: ProgramType?
+    public var expectedAttachType: AttachType?
+    /// Load with `BPF_F_SLEEPABLE`.
+    public var isSleepable: Bool
+    /// Verifier log level (0: a level-1 log only when the load fails).
+    public var logLevel: UInt32
+    /// The attach target's name (`sched_switch` for `tp_btf/sched_switch`),
+    /// resolved to a kernel BTF id at load for BTF-attached types.
+    public var attachTarget: String?
+
+    init(file p: ELFReader.Program, logLevel: UInt32) {
+      name = p.name
+      sectionName = p.sectionName
+      source = p
+      self.logLevel = logLevel
+      switch p.definition {
+      case .success(let s):
+        autoload = s.autoload
+        type = s.programType
+        expectedAttachType = s.expectedAttachType
+        isSleepable = s.isSleepable
+        attachTarget = s.flags.contains(.attachBTF) || s.programType == .structOps ? s.targetText : nil
+      case .failure:
+        autoload = !p.sectionName.hasPrefix("?")
+        type = nil
+        expectedAttachType = nil
+        isSleepable = false
+        attachTarget = nil
+      }
+    }
+
+    /// The section table's reading of the SEC() name.
+    public var section: ProgramSection? {
+      if case .success(let s) = source.definition { return s }
+      return nil
+    }
+  }
+}

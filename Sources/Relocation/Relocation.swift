@@ -1,1 +1,0 @@
-// The Relocation module. See DESIGN.md for what belongs here.
