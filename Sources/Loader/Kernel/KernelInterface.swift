@@ -20,10 +20,8 @@ public protocol KernelInterface: Sendable {
   func updateElement(map: BorrowedFD, key: [UInt8], value: [UInt8]) throws(SyscallError)
   /// Kernel: `BPF_MAP_FREEZE`.
   func freeze(map: BorrowedFD) throws(SyscallError)
-  /// Kernel: `BPF_OBJ_GET_INFO_BY_FD` for a map.
-  func mapInfo(_ map: BorrowedFD) throws(SyscallError) -> MapInfo
-  /// Kernel: `BPF_OBJ_GET_INFO_BY_FD` for a program.
-  func programInfo(_ program: BorrowedFD) throws(SyscallError) -> ProgramInfo
+  /// Kernel: `BPF_OBJ_GET_INFO_BY_FD` for a map: what pinned-map reuse compares.
+  func mapDescription(_ map: BorrowedFD) throws(SyscallError) -> MapDescription
   /// Kernel: `BPF_OBJ_GET`.
   func openPinned(at path: String) throws(SyscallError) -> OwnedFD
   /// Kernel: `BPF_OBJ_PIN`.
@@ -45,4 +43,25 @@ public protocol KernelInterface: Sendable {
   var kernelVersionCode: UInt32 { get }
   /// What the kernel supports (cached probes).
   var features: KernelFeatures { get }
+}
+
+/// The attributes of an existing map that decide whether it can stand in
+/// for a definition (pinned map reuse).
+public struct MapDescription: Sendable, Hashable {
+  public var type: MapType
+  public var keySize: UInt32
+  public var valueSize: UInt32
+  public var maxEntries: UInt32
+  public var flags: MapFlags
+  public var mapExtra: UInt64
+
+  public init(type: MapType, keySize: UInt32, valueSize: UInt32, maxEntries: UInt32, flags: MapFlags,
+              mapExtra: UInt64) {
+    self.type = type
+    self.keySize = keySize
+    self.valueSize = valueSize
+    self.maxEntries = maxEntries
+    self.flags = flags
+    self.mapExtra = mapExtra
+  }
 }

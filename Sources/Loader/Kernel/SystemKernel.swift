@@ -53,9 +53,10 @@ public final class SystemKernel: KernelInterface {
   }
 
   public func freeze(map: BorrowedFD) throws(SyscallError) { try BPF.freeze(map: map) }
-  public func mapInfo(_ map: BorrowedFD) throws(SyscallError) -> MapInfo { try BPF.mapInfo(map) }
-  public func programInfo(_ program: BorrowedFD) throws(SyscallError) -> ProgramInfo {
-    try BPF.programInfo(program)
+  public func mapDescription(_ map: BorrowedFD) throws(SyscallError) -> MapDescription {
+    let info = try BPF.mapInfo(map)
+    return MapDescription(type: info.type, keySize: info.keySize, valueSize: info.valueSize,
+                          maxEntries: info.maxEntries, flags: info.flags, mapExtra: info.mapExtra)
   }
   public func openPinned(at path: String) throws(SyscallError) -> OwnedFD { try BPF.getPinned(at: path) }
   public func pin(_ object: BorrowedFD, at path: String) throws(SyscallError) { try BPF.pin(object, at: path) }

@@ -192,8 +192,8 @@ extension LoadSession {
       if error.errno == .ENOENT { return nil }
       throw .mapSetup(map: spec.name, operation: "opening the pinned map at \(path)", error)
     }
-    let info: MapInfo
-    do throws(SyscallError) { info = try kernel.mapInfo(fd.borrowed) } catch {
+    let info: MapDescription
+    do throws(SyscallError) { info = try kernel.mapDescription(fd.borrowed) } catch {
       throw .mapSetup(map: spec.name, operation: "reading the pinned map's info", error)
     }
     var differences = [String]()

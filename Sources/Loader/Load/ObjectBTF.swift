@@ -11,7 +11,8 @@ import UAPI
 /// - gives `.ksyms` entries 4-byte int slots: kfunc FUNCs become global and
 ///   their DATASEC entries point at one dummy `int` VAR, ksym VARs become
 ///   `int` VARs (the kernel wants VARs of sized types in a DATASEC);
-/// - turns `extern` linkage into global;
+/// - turns `extern` linkage into global, and hidden global functions static
+///   (verified with their callers, as libbpf arranges);
 /// - then sanitizes for what the kernel's BTF loader accepts.
 /// Type ids never change (new types are appended), so instructions,
 /// func_info and map key/value ids stay valid.
@@ -19,6 +20,12 @@ enum ObjectBTF {
   static func prepare(_ btf: BTF, file: ObjectFile, kconfig: KconfigLayout?, support: BTF.KernelSupport)
     throws(BTFError) -> [UInt8]
   {
+    // Global functions with hidden or internal visibility are verified with
+    // their caller, as static ones: their FUNC becomes static.
+    var hidden = Set<String>()
+    for s in file.subprograms where s.binding != .local && (s.visibility == .hidden || s.visibility == .internal) {
+      hidden.insert(s.name)
+    }
     var layouts = [String: BTF.SectionLayout]()
     // Every DATASEC named after an ELF section (.data, .maps, license,
     // .struct_ops…): size from the section header, offsets from the symbols.
@@ -122,9 +129,16 @@ enum ObjectBTF {
     for raw in fixed.localTypeIDs {
       let id = BTF.TypeID(raw)
       let record = offsets[Int(raw)]
-      switch try fixed[id] {
+      let descriptor = try fixed[id]
+      var isHidden = false
+      if case .function(let f) = descriptor, f.linkage.rawValue != 0 {
+        isHidden = hidden.contains(try fixed.string(of: f.name))
+      }
+      switch descriptor {
       case .variable(let v) where v.linkage.rawValue == 2:
         write(record + 12, 1)
+      case .function where isHidden:
+        write(record + 4, read(record + 4) & ~0xFFFF)
       case .function(let f) where f.linkage.rawValue == 2:
         write(record + 4, (read(record + 4) & ~0xFFFF) | 1)
         // Global functions need named parameters.

@@ -51,7 +51,10 @@ extension LoadedObject {
     public func testRun(data: [UInt8] = [], context: [UInt8] = []) throws(LoadError) -> BPF.TestRunResult {
       guard let b = borrowedFD else { throw .closed(object: name) }
       do throws(SyscallError) {
-        return try BPF.testRun(BPF.TestRunAttributes(program: b, data: data, dataOutCapacity: data.isEmpty ? 0 : data.count + 256, context: context))
+        // repeat 0 means once; raw_tp and syscall programs refuse any other value.
+        return try BPF.testRun(BPF.TestRunAttributes(
+          program: b, data: data, dataOutCapacity: data.isEmpty ? 0 : data.count + 256, context: context,
+          repeatCount: 0))
       } catch {
         throw .programLoad(program: name, error, log: nil)
       }

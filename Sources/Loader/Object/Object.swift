@@ -109,12 +109,12 @@ public struct Object: Sendable {
   }
 
   /// Loads with the running kernel.
-  public consuming func load() throws(LoadError) -> LoadedObject {
+  public func load() throws(LoadError) -> LoadedObject {
     try load(kernel: SystemKernel.shared)
   }
 
   /// Loads through `kernel` (a fake one in tests).
-  public consuming func load(kernel: some KernelInterface) throws(LoadError) -> LoadedObject {
+  public func load(kernel: some KernelInterface) throws(LoadError) -> LoadedObject {
     var session = LoadSession(object: self, kernel: kernel)
     return try session.run()
   }

@@ -1,0 +1,190 @@
+import BTF
+import Glibc
+import Loader
+import Synchronization
+import Syscall
+import Testing
+import UAPI
+
+/// A kernel that records what the loader asks for and hands out real
+/// descriptors (unlinked temporary files, so ownership, closing and mmap are real) without
+/// bpf(2): the loader's logic runs as any user.
+final class FakeKernel: KernelInterface {
+  struct CreatedMap: Sendable {
+    var fd: CInt
+    var attributes: MapCreateAttributes
+    var id: UInt32
+  }
+  struct Update: Sendable {
+    var map: String
+    var key: [UInt8]
+    var value: [UInt8]
+  }
+  struct LoadCall: Sendable {
+    var attributes: ProgramLoadAttributes
+    var logLevel: UInt32?
+    var logCapacity: Int?
+  }
+  /// A scripted refusal of `BPF_PROG_LOAD` for one program name.
+  struct Refusal: Sendable {
+    var errno: Errno
+    var log: String
+    /// The log size the fake claims the full log needs (log_true_size).
+    var trueSize: UInt32
+  }
+  struct State: Sendable {
+    var maps: [CreatedMap] = []
+    var loads: [LoadCall] = []
+    var updates: [Update] = []
+    var frozen: [String] = []
+    var pins: [String: MapCreateAttributes] = [:]
+    var btfUploads: [[UInt8]] = []
+    var nextID: UInt32 = 1
+  }
+
+  let state = Mutex(State())
+  let cpus: Int
+  let refusals: [String: Refusal]
+  let kernelFeatures: KernelFeatures
+  let config: [String: String]?
+  let symbols: [String: UInt64]
+  let btf: BTF?
+
+  init(cpus: Int = 3, refusals: [String: Refusal] = [:], features: KernelFeatures = KernelFeatures(),
+       config: [String: String]? = ["CONFIG_BPF_SYSCALL": "y", "CONFIG_BPF_JIT": "y", "CONFIG_HZ": "250"],
+       symbols: [String: UInt64] = ["__start_BTF": 0xffff_ffff_8200_0000], btf: BTF? = nil) {
+    self.cpus = cpus
+    self.refusals = refusals
+    self.kernelFeatures = features
+    self.config = config
+    self.symbols = symbols
+    self.btf = btf
+  }
+
+  var snapshot: State { state.withLock { $0 } }
+
+  /// A fresh unlinked temporary file of `size` bytes.
+  static func memfd(size: Int) throws(SyscallError) -> OwnedFD {
+    var template = Array("/tmp/swiftbpf-fake-XXXXXX".utf8CString)
+    let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+    guard fd >= 0 else { throw .current(.system("mkostemp")) }
+    template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+    let owned = try OwnedFD.adopt(fd)
+    if ftruncate(owned.rawValue, off_t(max(size, 4096))) != 0 { throw .current(.system("ftruncate")) }
+    return owned
+  }
+
+  func name(of fd: BorrowedFD) -> String {
+    state.withLock { s in s.maps.last(where: { $0.fd == fd.rawValue })?.attributes.name ?? "fd\(fd.rawValue)" }
+  }
+
+  func createMap(_ attributes: MapCreateAttributes) throws(SyscallError) -> OwnedFD {
+    if !kernelFeatures.supports(attributes.type) { throw .failed(.bpf(.mapCreate), .EINVAL) }
+    let fd = try Self.memfd(size: Int(attributes.valueSize))
+    state.withLock { s in
+      s.maps.append(CreatedMap(fd: fd.rawValue, attributes: attributes, id: s.nextID))
+      s.nextID += 1
+    }
+    return fd
+  }
+
+  func loadProgram(_ attributes: ProgramLoadAttributes, log: inout VerifierLog?) throws(SyscallError) -> OwnedFD {
+    state.withLock { $0.loads.append(LoadCall(attributes: attributes, logLevel: log?.level, logCapacity: log?.capacity)) }
+    if let refusal = refusals[attributes.name] {
+      if var filled = log {
+        let bytes = Array(refusal.log.utf8)
+        filled.bytes = Array(bytes.prefix(max(0, filled.capacity - 1)))
+        filled.trueSize = refusal.trueSize
+        log = filled
+        if Int(refusal.trueSize) > filled.capacity { throw .failed(.bpf(.programLoad), .ENOSPC) }
+      }
+      throw .failed(.bpf(.programLoad), refusal.errno)
+    }
+    return try Self.memfd(size: 8)
+  }
+
+  func loadBTF(_ bytes: [UInt8], log: inout VerifierLog?) throws(SyscallError) -> OwnedFD {
+    state.withLock { $0.btfUploads.append(bytes) }
+    return try Self.memfd(size: 8)
+  }
+
+  func updateElement(map: BorrowedFD, key: [UInt8], value: [UInt8]) throws(SyscallError) {
+    let name = name(of: map)
+    let isArray = state.withLock { s in s.maps.last(where: { $0.fd == map.rawValue })?.attributes.type == .array }
+    state.withLock { $0.updates.append(Update(map: name, key: key, value: value)) }
+    // Arrays keep element 0 at the start of the file, so mappings see it.
+    if isArray, key == [0, 0, 0, 0] {
+      _ = value.withUnsafeBytes { pwrite(map.rawValue, $0.baseAddress, $0.count, 0) }
+    }
+  }
+
+  func freeze(map: BorrowedFD) throws(SyscallError) {
+    let name = name(of: map)
+    state.withLock { $0.frozen.append(name) }
+  }
+
+  func mapDescription(_ map: BorrowedFD) throws(SyscallError) -> MapDescription {
+    guard let created = state.withLock({ s in s.maps.last(where: { $0.fd == map.rawValue }) }) else {
+      throw .failed(.bpf(.objectGetInfoByFD), .EBADF)
+    }
+    let a = created.attributes
+    return MapDescription(type: a.type, keySize: a.keySize, valueSize: a.valueSize,
+                          maxEntries: a.maxEntries, flags: a.flags, mapExtra: a.mapExtra)
+  }
+
+  func openPinned(at path: String) throws(SyscallError) -> OwnedFD {
+    guard let attributes = state.withLock({ $0.pins[path] }) else { throw .failed(.bpf(.objectGet), .ENOENT) }
+    let fd = try Self.memfd(size: 8)
+    state.withLock { s in
+      s.maps.append(CreatedMap(fd: fd.rawValue, attributes: attributes, id: s.nextID))
+      s.nextID += 1
+    }
+    return fd
+  }
+
+  func pin(_ object: BorrowedFD, at path: String) throws(SyscallError) {
+    try state.withLock { (s) throws(SyscallError) in
+      guard s.pins[path] == nil else { throw .failed(.bpf(.objectPin), .EEXIST) }
+      guard let map = s.maps.last(where: { $0.fd == object.rawValue }) else { throw .failed(.bpf(.objectPin), .EBADF) }
+      s.pins[path] = map.attributes
+    }
+  }
+
+  func mapMemory(_ map: BorrowedFD, length: Int, writable: Bool) throws(SyscallError) -> MappedRegion {
+    try MappedRegion.map(map, length: length, protection: writable ? [.read, .write] : [.read])
+  }
+
+  func possibleCPUCount() -> Int { cpus }
+  var pageSize: Int { 4096 }
+
+  func kernelBTF() throws(LoadError) -> BTF {
+    if let btf { return btf }
+    do throws(BTFError) { return try BTF.kernel() } catch { throw .kernelBTF(error) }
+  }
+
+  func kernelConfig() -> [String: String]? { config }
+  func kernelSymbolAddress(_ name: String) -> UInt64? { symbols[name] }
+  var kernelVersionCode: UInt32 { 6 << 16 | 18 << 8 }
+  var features: KernelFeatures { kernelFeatures }
+}
+
+extension FakeKernel {
+  /// The attributes of the map created with this kernel name.
+  func map(_ name: String) -> CreatedMap? { snapshot.maps.first { $0.attributes.name == name } }
+  /// The last load of the program with this kernel name.
+  func load(_ name: String) -> LoadCall? { snapshot.loads.last { $0.attributes.name == name } }
+}
+
+/// The `LoadError` `body` throws, or nil (recording an issue) when it
+/// succeeds or throws something else.
+func loadError(_ body: () throws -> Void) -> LoadError? {
+  do {
+    try body()
+    Issue.record("expected a LoadError, but it succeeded")
+  } catch let error as LoadError {
+    return error
+  } catch {
+    Issue.record("expected a LoadError, got \(error)")
+  }
+  return nil
+}
