@@ -19,6 +19,12 @@ public struct USDTArgument: Sendable, Hashable {
   public var isSigned: Bool
   public var location: Location
 
+  public init(size: Int, isSigned: Bool, location: Location) {
+    self.size = size
+    self.isSigned = isSigned
+    self.location = location
+  }
+
   /// Why an argument does not parse.
   public struct ParseError: Error, Sendable, Hashable, CustomStringConvertible {
     public var argument: String
