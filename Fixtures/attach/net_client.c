@@ -10,6 +10,9 @@
  *                      getsockopt(SO_PRIORITY), connect, send 4 bytes
  *     tcp ADDR PORT    IPv4 TCP connect, waiting at most 1 s (refused or
  *                      timing out is fine: the SYN is what counts)
+ *     echo             IPv4 UDP socket bound to 127.0.0.1 (an ephemeral
+ *                      port), sendto itself, recvfrom: bind, post-bind,
+ *                      sendmsg, recvmsg and both skb directions
  *     sysctl           reads /proc/sys/kernel/ostype
  *     dev              opens /dev/null
  * Exits 0 when every step ran (a refused or unanswered connect included),
@@ -83,6 +86,25 @@ int main(int argc, char **argv)
 			poll(&p, 1, 1000);
 			close(s);
 			i += 2;
+		} else if (strcmp(argv[i], "echo") == 0) {
+			struct sockaddr_in sa;
+			socklen_t len = sizeof sa;
+			char buf[8];
+			address("127.0.0.1", "0", &sa);
+			int s = socket(AF_INET, SOCK_DGRAM, 0);
+			if (s < 0 || bind(s, (struct sockaddr *)&sa, sizeof sa) ||
+			    getsockname(s, (struct sockaddr *)&sa, &len))
+				return fail("echo socket");
+			if (sendto(s, "echo", 4, 0, (struct sockaddr *)&sa, sizeof sa) != 4)
+				return fail("sendto");
+			struct pollfd p = {s, POLLIN, 0};
+			struct sockaddr_in from;
+			socklen_t fromlen = sizeof from;
+			/* With a source address buffer, so the recvmsg hook runs. */
+			if (poll(&p, 1, 1000) != 1 ||
+			    recvfrom(s, buf, sizeof buf, 0, (struct sockaddr *)&from, &fromlen) != 4)
+				return fail("recvfrom");
+			close(s);
 		} else if (strcmp(argv[i], "sysctl") == 0) {
 			char buf[64];
 			int fd = open("/proc/sys/kernel/ostype", O_RDONLY);
