@@ -58,6 +58,24 @@ import UAPI
     _ = link
   }
 
+  /// BPF cookies reach the kernel: the link info reports them.
+  @Test func cookiesAreInTheLinkInfo() throws {
+    let loaded = try AttachKit.load("sections.bpf.o", only: ["tp_not_autoloaded", "raw_tp_manual", "tp_btf_sched_switch"])
+    let tp = try AttachKit.program(loaded, "tp_not_autoloaded").attach(
+      to: .tracepoint(category: "syscalls", name: "sys_exit_getpid", cookie: 42))
+    let raw = try AttachKit.program(loaded, "raw_tp_manual").attach(to: .rawTracepoint("sys_exit", cookie: 43))
+    let btf = try AttachKit.program(loaded, "tp_btf_sched_switch").attach(to: .tracing(cookie: 44))
+    guard case .perfEvent(_, let name, let cookie) = try tp.info().details else {
+      Issue.record("not a perf link")
+      return
+    }
+    #expect(name == "sys_exit_getpid")
+    #expect(cookie == 42)
+    #expect(try raw.info().details == .rawTracepoint(name: "sys_exit", cookie: 43))
+    let details = try btf.info().details
+    #expect(details == .rawTracepoint(name: "sched_switch", cookie: 44), "\(details)")
+  }
+
   @Test func tpBTFRunsOnSchedSwitch() throws {
     let stats = try AttachKit.enableStats()
     defer { _ = stats }
