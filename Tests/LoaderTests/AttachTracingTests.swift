@@ -154,11 +154,11 @@ import UAPI
   func tracingTargetsMatchBpftool(section: String, bpftoolName: String) throws {
     guard let bpftool = Toolchain.systemTool("bpftool") else {
       if TestEnvironment.mustNotSkip { Issue.record("bpftool missing") }
-      return
+      try Test.cancel("skipped: bpftool missing")
     }
     guard FileManager.default.fileExists(atPath: "/sys/kernel/btf/vmlinux") else {
       if TestEnvironment.mustNotSkip { Issue.record("no /sys/kernel/btf/vmlinux") }
-      return
+      try Test.cancel("skipped: no /sys/kernel/btf/vmlinux")
     }
     let vmlinux = try BTF.kernel()
     let s = try ProgramSection.parse(section)
@@ -183,7 +183,10 @@ import UAPI
   }
 
   @Test func unknownTracingTargetIsNamed() throws {
-    guard FileManager.default.fileExists(atPath: "/sys/kernel/btf/vmlinux") else { return }
+    guard FileManager.default.fileExists(atPath: "/sys/kernel/btf/vmlinux") else {
+      if TestEnvironment.mustNotSkip { Issue.record("no /sys/kernel/btf/vmlinux") }
+      try Test.cancel("skipped: no /sys/kernel/btf/vmlinux")
+    }
     let vmlinux = try BTF.kernel()
     #expect(throws: AttachError.self) {
       try TracingTarget.resolve(attachType: .traceFentry, programType: .tracing, name: "no_such_function_x",

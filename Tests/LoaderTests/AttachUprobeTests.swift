@@ -148,11 +148,11 @@ import UAPI
   @Test func specLayoutMatchesClang() throws {
     guard let clang = Toolchain.tool("clang") else {
       if TestEnvironment.mustNotSkip { Issue.record("clang missing") }
-      return
+      try Test.cancel("skipped: clang missing")
     }
     guard FileManager.default.fileExists(atPath: "/usr/include/bpf/usdt.bpf.h") else {
       if TestEnvironment.mustNotSkip { Issue.record("libbpf-dev headers missing") }
-      return
+      try Test.cancel("skipped: libbpf-dev headers missing")
     }
     let directory = FileManager.default.temporaryDirectory
       .appendingPathComponent("swiftbpf-usdtspec-\(getpid())-\(UUID().uuidString.prefix(8))")

@@ -35,7 +35,7 @@ extension AttachableProgram {
       guard let bytes = USDTSpec.encode(arguments, cookie: cookie) else {
         releaseAll()
         throw .invalidRequest(program: name, target: point.description,
-                              reason: "\(arguments.count) arguments, usdt.bpf.h reads at most \(USDTSpec.maximumArguments)")
+                              reason: "\(arguments.count) arguments, usdt.bpf.h reads at most \(USDTSpec.maximumArguments) of 1, 2, 4 or 8 bytes")
       }
       guard let offset = executable.fileOffset(ofAddress: site.address) else {
         releaseAll()
@@ -108,7 +108,7 @@ enum Semaphore {
   static func add(_ delta: Int16, file: String, fileOffset: UInt64, pid: Int32, program: String,
                   point: AttachPoint) throws(AttachError) {
     guard let map = BinaryPath.mappings(of: file, pid: pid).first(where: {
-      fileOffset >= $0.offset && fileOffset - $0.offset < $0.end - $0.start
+      $0.end > $0.start && fileOffset >= $0.offset && fileOffset - $0.offset < $0.end - $0.start
     }) else {
       throw .targetNotFound(program: program, target: point.description,
                             reason: "\(file) is not mapped in process \(pid) at the semaphore's offset")

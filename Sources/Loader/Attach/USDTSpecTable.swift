@@ -71,8 +71,12 @@ public enum USDTSpec {
   /// Kernel/usdt.bpf.h: `BPF_USDT_ARG_CONST`, `_REG`, `_REG_DEREF`, `_SIB`.
   public static let constant: UInt8 = 0, register: UInt8 = 1, memory: UInt8 = 2, indexed: UInt8 = 3
 
+  /// The spec bytes, or nil with more than 12 arguments or a size other
+  /// than 1, 2, 4 or 8.
   public static func encode(_ arguments: [USDTArgument], cookie: UInt64) -> [UInt8]? {
-    guard arguments.count <= maximumArguments else { return nil }
+    guard arguments.count <= maximumArguments,
+      arguments.allSatisfy({ [1, 2, 4, 8].contains($0.size) })
+    else { return nil }
     var bytes = [UInt8](repeating: 0, count: size)
     func put<T: FixedWidthInteger>(_ value: T, at offset: Int) {
       withUnsafeBytes(of: value.littleEndian) { for (i, b) in $0.enumerated() { bytes[offset + i] = b } }
