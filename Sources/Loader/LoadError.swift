@@ -19,6 +19,11 @@ public enum LoadError: Error, Sendable, CustomStringConvertible {
   case targetBTF(path: String, BTFError)
   /// A feature this kernel lacks.
   case unsupported(feature: String, minimumKernel: String)
+  /// A map definition that cannot be created as written (no type, a map
+  /// the code uses but the object only declares `extern`).
+  case mapDefinition(map: String, reason: String)
+  /// More instructions than the kernel verifies in one program.
+  case programTooLarge(program: String, instructions: Int, limit: Int)
   /// The kernel refused to create a map.
   case mapCreation(map: String, SyscallError)
   /// A map operation during load (initial values, freeze, mmap, pin) failed.
@@ -29,6 +34,9 @@ public enum LoadError: Error, Sendable, CustomStringConvertible {
   case verifierRejected(program: String, VerifierReport)
   /// `BPF_PROG_LOAD` failed for a reason other than the verifier (EPERM, EINVAL…).
   case programLoad(program: String, SyscallError, log: VerifierReport?)
+  /// A privileged process got EPERM for a program type the kernel can
+  /// refuse as a whole (tracing, LSM, freplace under lockdown or without ftrace).
+  case programTypeRefused(program: String, type: String, SyscallError)
   /// The program's section name is not a known SEC() and no type was set.
   case unknownSection(program: String, UnknownSectionName)
   /// A relocation cannot be applied.
@@ -60,6 +68,10 @@ public enum LoadError: Error, Sendable, CustomStringConvertible {
     case .targetBTF(let path, let e): return "cannot read target BTF \(path): \(e)"
     case .unsupported(let feature, let minimumKernel):
       return "\(feature) is not supported by this kernel; it needs Linux \(minimumKernel) or later"
+    case .mapDefinition(let map, let reason): return "map '\(map)': \(reason)"
+    case .programTooLarge(let program, let instructions, let limit):
+      return "program '\(program)' has \(instructions) instructions; the kernel verifies at most \(limit) "
+        + "in one program: split it with BPF-to-BPF calls in bpf_loop callbacks or tail calls"
     case .mapCreation(let map, let e): return "map '\(map)': cannot create it: \(e)"
     case .mapSetup(let map, let operation, let e): return "map '\(map)': \(operation) failed: \(e)"
     case .pinnedMapIncompatible(let map, let path, let differences):
@@ -71,6 +83,10 @@ public enum LoadError: Error, Sendable, CustomStringConvertible {
       var text = "program '\(program)': \(e)"
       if let log, !log.errorLine.isEmpty { text += "; verifier: \(log.errorLine)" }
       return text
+    case .programTypeRefused(let program, let type, let e):
+      return "program '\(program)': the kernel refuses \(type) programs (\(e.errno?.name ?? "EPERM")) although "
+        + "this process is privileged: the kernel is locked down (lockdown=integrity or confidentiality) "
+        + "or ftrace offers no attachable functions; such programs cannot be loaded on this kernel"
     case .unknownSection(let program, let e): return "program '\(program)': \(e)"
     case .relocation(let program, let reason): return "program '\(program)': \(reason)"
     case .coreRelocation(let program, let e): return "program '\(program)': \(e)"

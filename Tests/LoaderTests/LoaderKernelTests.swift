@@ -170,4 +170,34 @@ import UAPI
     #expect(try KernelSupport.run(maps, "exercise_maps") == 0)
     #expect(try KernelSupport.run(maps, "tail_target") == 7)
   }
+
+  @Test func refusalsOfThisKernelAreClearErrors() throws {
+    // KERNEL.md: fentry is refused here with EPERM and an empty log.
+    var sections = try Object.open(path: Fixture.object("sections.bpf.o").path)
+    for p in sections.programs { try sections.withProgram(p.name) { $0.autoload = p.name == "fentry_unlinkat" } }
+    let refused = try #require(loadError { _ = try sections.load() })
+    if case .programTypeRefused(let program, let type, let syscall) = refused {
+      #expect(program == "fentry_unlinkat" && type == "BPF_PROG_TYPE_TRACING" && syscall.errno == .EPERM)
+      #expect(refused.description.contains("locked down"))
+    } else {
+      Issue.record("unexpected \(refused)")
+    }
+    // Fixtures/README.md: typed ksyms of variables need CONFIG_KALLSYMS_ALL, off here.
+    var globals = try Object.open(path: Fixture.object("globals.bpf.o").path)
+    for p in globals.programs { try globals.withProgram(p.name) { $0.autoload = p.name == "read_percpu_ksyms" } }
+    let ksym = try #require(loadError { _ = try globals.load() })
+    guard case .programLoad(let program, let syscall, let log) = ksym else { Issue.record("unexpected \(ksym)"); return }
+    #expect(program == "read_percpu_ksyms" && syscall.errno == .ENOENT)
+    #expect(log?.errorLine.contains("ldimm64 failed to find the address for kernel symbol 'runqueues'") == true)
+  }
+
+  @Test func logLevelKeepsTheVerifierLog() throws {
+    var object = try Object.open(path: Fixture.object("programs.bpf.o").path)
+    try object.withProgram("test_subprogs") { $0.logLevel = 2 }
+    let loaded = try object.load()
+    defer { loaded.close() }
+    let log = try #require(loaded.program(named: "test_subprogs")?.verifierLog)
+    #expect(log.contains("processed ") && log.contains("insns"))
+    #expect(loaded.program(named: "xdp_pass")?.verifierLog == nil)
+  }
 }

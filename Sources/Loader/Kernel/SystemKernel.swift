@@ -117,7 +117,9 @@ enum PossibleCPUs {
     var highest = -1
     for part in list.split(whereSeparator: { $0 == "," || $0.isWhitespace }) {
       let bounds = part.split(separator: "-")
-      guard let last = bounds.last.flatMap({ Int($0) }), bounds.count <= 2 else { return nil }
+      guard let last = bounds.last.flatMap({ Int($0) }), bounds.count <= 2, last >= 0, last < 1 << 20 else {
+        return nil
+      }
       highest = max(highest, last)
     }
     return highest >= 0 ? highest + 1 : nil

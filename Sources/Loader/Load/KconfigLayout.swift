@@ -41,6 +41,9 @@ struct KconfigLayout {
       } catch {
         throw .unresolvedExtern(name: ext.name, kind: "kconfig", reason: "its BTF type cannot be read: \(error)")
       }
+      guard size > 0, size <= 1 << 16 else {
+        throw .unresolvedExtern(name: ext.name, kind: "kconfig", reason: "its type is \(size) bytes; kconfig values are 1 to 65536 bytes")
+      }
       let kind = try Self.kind(of: varType, in: btf, name: ext.name)
       items.append((ext.name, size, align, kind, ext.isWeak))
     }

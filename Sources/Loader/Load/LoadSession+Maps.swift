@@ -75,6 +75,9 @@ extension LoadSession {
   }
 
   mutating func createMap(_ spec: Object.Map) throws(LoadError) -> LoadedObject.Map {
+    if spec.type == .unspec {
+      throw .mapDefinition(map: spec.name, reason: "has no type; add __uint(type, BPF_MAP_TYPE_...) to its definition")
+    }
     if !kernel.features.supports(spec.type) {
       throw .unsupported(feature: "\(spec.type.kernelName) (map '\(spec.name)')",
                          minimumKernel: MapTypeHistory.minimumKernel(spec.type))

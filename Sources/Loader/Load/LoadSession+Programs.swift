@@ -1,4 +1,5 @@
 import BTF
+import Glibc
 import ELFReader
 import Instructions
 import Relocation
@@ -65,6 +66,9 @@ extension LoadSession {
     }
   }
 
+  /// The most instructions (8-byte slots) the kernel takes in one program.
+  static var instructionLimit: Int { 1_000_000 }
+
   /// Links, relocates and loads one program.
   mutating func load(_ spec: Object.Program) throws(LoadError) -> LoadedObject.Program {
     guard let type = spec.type else {
@@ -76,6 +80,11 @@ extension LoadSession {
       if let failure = coreFailures[placement.name] { throw .coreRelocation(program: spec.name, failure) }
     }
     try applyRelocations(&linked, program: spec.name)
+    // Kernel: BPF_COMPLEXITY_LIMIT_INSNS; larger programs get E2BIG without a log.
+    let slots = linked.slots.last.map { $0 + (linked.instructions.last?.slotCount ?? 1) } ?? 0
+    if slots > Self.instructionLimit {
+      throw .programTooLarge(program: spec.name, instructions: slots, limit: Self.instructionLimit)
+    }
 
     var attributes = ProgramLoadAttributes(
       type: type, instructions: Instruction.encode(linked.instructions, order: .host),
@@ -150,6 +159,10 @@ extension LoadSession {
       capacity = max(needed + 1, capacity * 4)
     }
     if text.isEmpty {
+      let lockable: [ProgramType] = [.tracing, .lsm, .ext]
+      if lastError.errno == .EPERM, lockable.contains(attributes.type), geteuid() == 0 {
+        throw .programTypeRefused(program: program, type: attributes.type.kernelName, lastError)
+      }
       throw .programLoad(program: program, lastError, log: nil)
     }
     let report = VerifierReport(log: text)

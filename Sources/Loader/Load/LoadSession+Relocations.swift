@@ -28,7 +28,7 @@ extension LoadSession {
                             reason: "uses \(variable.map { "variable '\($0)' in " } ?? "")section \(section), which has no map")
         }
         insn.source = Register(rawValue: 2)  // Kernel: BPF_PSEUDO_MAP_VALUE
-        insn.immediate = Int64(UInt32(bitPattern: fd.rawValue)) | Int64(offset) << 32
+        insn.immediate = Int64(UInt32(bitPattern: fd.rawValue)) | Int64(truncatingIfNeeded: offset) << 32
       case .extern(let name, let usage):
         insn = try resolveExtern(name, usage: usage, insn, program: program)
       case .unsupported(let problem):
@@ -43,6 +43,10 @@ extension LoadSession {
   {
     guard let ext = file.externs.first(where: { $0.name == name }) else {
       throw .relocation(program: program, reason: "references undefined symbol '\(name)'")
+    }
+    if isDeclaredMap(ext) {
+      throw .mapDefinition(map: name, reason: "program '\(program)' uses it, but the object only declares it "
+        + "(extern in .maps) and defines it nowhere; define the map or link the object that does")
     }
     var insn = original
     switch ext.kind {
@@ -93,6 +97,15 @@ extension LoadSession {
       }
     }
     return insn
+  }
+
+  /// An extern whose BTF VAR sits in the `.maps` DATASEC: a map declaration.
+  func isDeclaredMap(_ ext: Extern) -> Bool {
+    guard let btf = object.btf, let id = ext.btfTypeID ?? btf.firstType(named: ext.name, kind: .variable),
+          let maps = btf.firstType(named: ".maps", kind: .dataSection),
+          let entries = try? btf.variables(of: maps)
+    else { return false }
+    return entries.contains { $0.type == id }
   }
 
   /// The kernel BTF id of a named FUNC or VAR, nil when absent.

@@ -27,7 +27,7 @@ extension Object {
       throw .invalidValue(name: name, reason: "\(bytes.count) bytes given, the variable has \(location.size)")
     }
     guard var contents = sectionBytes[location.section],
-          location.offset >= 0, location.offset + location.size <= contents.count
+          location.offset >= 0, location.offset <= contents.count, location.size <= contents.count - location.offset
     else {
       throw .invalidValue(name: name, reason: "lies outside its section \(location.section)")
     }
@@ -45,7 +45,9 @@ extension Object {
   /// The current initial bytes of a global variable.
   public func variableBytes(_ name: String, section: String? = nil) throws(LoadError) -> [UInt8] {
     let location = try variable(named: name, section: section)
-    guard let contents = sectionBytes[location.section], location.offset + location.size <= contents.count else {
+    guard let contents = sectionBytes[location.section], location.offset >= 0, location.offset <= contents.count,
+          location.size <= contents.count - location.offset
+    else {
       throw .invalidValue(name: name, reason: "lies outside its section \(location.section)")
     }
     return Array(contents[location.offset ..< location.offset + location.size])

@@ -58,6 +58,11 @@ public struct Object: Sendable {
       switch section.kind {
       case .data, .rodata, .bss:
         guard section.size > 0 else { continue }
+        // Kernel: an array's value is at most KMALLOC_MAX_SIZE (a few MiB); refuse
+        // absurd sizes before allocating them.
+        guard section.size <= 1 << 28 else {
+          throw .invalidValue(name: section.name, reason: "the section is \(section.size) bytes, too large for a map value")
+        }
         var contents = section.initialBytes ?? []
         let size = Int(clamping: section.size)
         if contents.count < size { contents += [UInt8](repeating: 0, count: size - contents.count) }

@@ -169,10 +169,12 @@ final class FakeKernel: KernelInterface {
 }
 
 extension FakeKernel {
-  /// The attributes of the map created with this kernel name.
-  func map(_ name: String) -> CreatedMap? { snapshot.maps.first { $0.attributes.name == name } }
-  /// The last load of the program with this kernel name.
-  func load(_ name: String) -> LoadCall? { snapshot.loads.last { $0.attributes.name == name } }
+  /// The kernel keeps 15 bytes of a name (BPF_OBJ_NAME_LEN 16 with the NUL).
+  static func kernelName(_ name: String) -> String { String(decoding: Array(name.utf8.prefix(15)), as: UTF8.self) }
+  /// The attributes of the map created with this name.
+  func map(_ name: String) -> CreatedMap? { snapshot.maps.first { $0.attributes.name == Self.kernelName(name) } }
+  /// The last load of the program with this name.
+  func load(_ name: String) -> LoadCall? { snapshot.loads.last { $0.attributes.name == Self.kernelName(name) } }
 }
 
 /// The `LoadError` `body` throws, or nil (recording an issue) when it
