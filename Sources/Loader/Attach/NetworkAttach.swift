@@ -1,0 +1,50 @@
+import Syscall
+import UAPI
+
+extension AttachableProgram {
+  /// tcx ingress/egress. Kernel: `BPF_TCX_INGRESS`/`EGRESS` links (6.6),
+  /// placed relative to another program or link with `relative`.
+  func attachTCX(ifindex: UInt32, direction: AttachType?, relative: BPF.Relative, expectedRevision: UInt64,
+                 point: AttachPoint) throws(AttachError) -> Link {
+    let attach = try resolvedAttachType(direction, point: point)
+    guard attach == .tcxIngress || attach == .tcxEgress else {
+      throw .invalidRequest(program: name, target: point.description,
+                            reason: "tcx takes BPF_TCX_INGRESS or BPF_TCX_EGRESS, not \(attach)")
+    }
+    return try createLink(target: .ifindex(ifindex), attachType: attach, point: point,
+                          details: .tcx(relative: relative, expectedRevision: expectedRevision))
+  }
+
+  /// sk_lookup, flow_dissector: a netns link on the namespace at `path`
+  /// (this process's when nil). Kernel: netns links 5.8 (flow dissector), 5.9 (sk_lookup).
+  func attachNetworkNamespace(path: String?, point: AttachPoint) throws(AttachError) -> Link {
+    let attach = try resolvedAttachType(nil, point: point)
+    let nsPath = path ?? "/proc/self/ns/net"
+    let namespace: OwnedFD
+    switch SystemFiles.openReadOnly(nsPath, directory: false) {
+    case .success(let fd): namespace = fd
+    case .failure(let e):
+      throw .system(program: name, target: point.description, operation: "open(\(nsPath))", errno: e.errno)
+    }
+    return try createLink(target: .fd(namespace.borrowed), attachType: attach, point: point)
+  }
+
+  /// sk_msg/sk_skb on a sockmap or sockhash: a sockmap link (6.10) or, on
+  /// older kernels, `BPF_PROG_ATTACH`, undone with `BPF_PROG_DETACH` on close.
+  func attachSockMap(_ map: BorrowedFD, attachType: AttachType?, point: AttachPoint) throws(AttachError) -> Link {
+    let attach = try resolvedAttachType(attachType, point: point)
+    do {
+      let link = try BPF.createLink(LinkCreateAttributes(program: fd, target: .fd(map), attachType: attach))
+      return Link(program: name, target: point.description, bpfLink: link)
+    } catch {
+      guard error.errno == .EINVAL || error.errno == .EOPNOTSUPP else { throw failure(error, point) }
+    }
+    do {
+      try BPF.attach(BPF.AttachAttributes(target: .fd(map), program: fd, attachType: attach))
+      let legacy = LegacyAttachment(target: try map.duplicate(), program: try fd.duplicate(), attachType: attach)
+      return Link(program: name, target: point.description, legacy: legacy)
+    } catch {
+      throw failure(error, point)
+    }
+  }
+}
