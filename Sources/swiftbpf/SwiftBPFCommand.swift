@@ -5,5 +5,5 @@ import SwiftBPF
   static let configuration = CommandConfiguration(
     commandName: "swiftbpf",
     abstract: "Inspect, relocate, load and run BPF objects.",
-    subcommands: [Inspect.self, Disasm.self, BTFCommand.self, Reloc.self, Load.self])
+    subcommands: [Inspect.self, Disasm.self, BTFCommand.self, Reloc.self, Run.self, Load.self])
 }
