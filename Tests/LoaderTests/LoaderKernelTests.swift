@@ -182,6 +182,23 @@ import UAPI
     } else {
       Issue.record("unexpected \(refused)")
     }
+    // freplace of a loaded program's global function: refused the same way.
+    let target = try KernelSupport.load("programs.bpf.o")
+    defer { target.close() }
+    let targetFD = try #require(target.program(named: "test_subprogs")?.borrowedFD)
+    for p in sections.programs {
+      try sections.withProgram(p.name) {
+        $0.autoload = p.name == "freplace_handler"
+        $0.attachProgramFD = targetFD
+        $0.attachTarget = "add_global"
+      }
+    }
+    let freplace = try #require(loadError { _ = try sections.load() })
+    if case .programTypeRefused(let program, let type, _) = freplace {
+      #expect(program == "freplace_handler" && type == "BPF_PROG_TYPE_EXT")
+    } else {
+      Issue.record("unexpected \(freplace)")
+    }
     // Fixtures/README.md: typed ksyms of variables need CONFIG_KALLSYMS_ALL, off here.
     var globals = try Object.open(path: Fixture.object("globals.bpf.o").path)
     for p in globals.programs { try globals.withProgram(p.name) { $0.autoload = p.name == "read_percpu_ksyms" } }

@@ -158,4 +158,35 @@ import UAPI
     #expect(call.attributes.btfFD == nil && call.attributes.funcInfo.isEmpty && call.attributes.lineInfo.isEmpty)
     #expect(kernel.snapshot.maps.allSatisfy { $0.attributes.btfFD == nil && $0.attributes.btfValueTypeID == 0 })
   }
+
+  @Test func freplaceTargetsAFunctionOfALoadedProgram() throws {
+    guard let bpftool = Toolchain.systemTool("bpftool") else {
+      if TestEnvironment.mustNotSkip { Issue.record("bpftool missing") }
+      return
+    }
+    let target = Fixture.object("programs.bpf.o")
+    let dump = try runProcess(bpftool, ["btf", "dump", "file", target.path]).stdout
+    let line = try #require(dump.split(separator: "\n").first { $0.contains("] FUNC 'add_global' ") })
+    let id = try #require(UInt32(line.dropFirst().prefix { $0 != "]" }))
+    let btf = try #require(try ObjectFileBytes.btf(target))
+    let targetFD = try FakeKernel.memfd(size: 8)
+
+    var object = try Object.open(path: Fixture.object("sections.bpf.o").path)
+    for p in object.programs { try object.withProgram(p.name) { $0.autoload = p.name == "freplace_handler" } }
+    // Without the program to replace a function of, the error says what to set.
+    let missing = try #require(loadError { _ = try object.load(kernel: FakeKernel(programBTF: btf)) })
+    #expect(missing.description.contains("attachProgramFD"))
+
+    try object.withProgram("freplace_handler") {
+      $0.attachProgramFD = targetFD.borrowed
+      $0.attachTarget = "add_global"
+    }
+    let kernel = FakeKernel(programBTF: btf)
+    let loaded = try object.load(kernel: kernel)
+    defer { loaded.close() }
+    let call = try #require(kernel.load("freplace_handler"))
+    #expect(call.attributes.type == .ext)
+    #expect(call.attributes.attachBTFID == id)
+    #expect(call.attributes.attachProgramFD == targetFD.borrowed)
+  }
 }

@@ -24,6 +24,9 @@ public protocol KernelInterface: Sendable {
   func mapDescription(_ map: BorrowedFD) throws(SyscallError) -> MapDescription
   /// Kernel: `BPF_OBJ_GET`.
   func openPinned(at path: String) throws(SyscallError) -> OwnedFD
+  /// The BTF a loaded program was loaded with (`btf_id` of its info, then
+  /// `BPF_BTF_GET_FD_BY_ID` and the raw bytes); nil when it has none.
+  func programBTF(_ program: BorrowedFD) throws(SyscallError) -> [UInt8]?
   /// Kernel: `BPF_OBJ_PIN`.
   func pin(_ object: BorrowedFD, at path: String) throws(SyscallError)
   /// mmap(2) of a `BPF_F_MMAPABLE` map (`MAP_SHARED`).

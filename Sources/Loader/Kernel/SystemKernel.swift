@@ -65,6 +65,13 @@ public final class SystemKernel: KernelInterface {
     return MapDescription(type: info.type, keySize: info.keySize, valueSize: info.valueSize,
                           maxEntries: info.maxEntries, flags: info.flags, mapExtra: info.mapExtra)
   }
+  public func programBTF(_ program: BorrowedFD) throws(SyscallError) -> [UInt8]? {
+    let id = try BPF.programInfo(program).btfID
+    guard id != 0 else { return nil }
+    let btf = try BPF.open(.btf, id: id)
+    return try BPF.btfData(btf.borrowed)
+  }
+
   public func openPinned(at path: String) throws(SyscallError) -> OwnedFD { try BPF.getPinned(at: path) }
   public func pin(_ object: BorrowedFD, at path: String) throws(SyscallError) { try BPF.pin(object, at: path) }
 

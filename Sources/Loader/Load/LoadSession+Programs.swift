@@ -121,6 +121,7 @@ extension LoadSession {
     }
     let (attachID, attachType) = try attachTarget(spec, type: type)
     attributes.attachBTFID = attachID
+    attributes.attachProgramFD = spec.attachProgramFD
     if let attachType { attributes.expectedAttachType = attachType }
 
     var lines = [SourceLineTable.Entry]()

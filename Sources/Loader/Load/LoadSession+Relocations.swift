@@ -120,8 +120,12 @@ extension LoadSession {
     guard let target = spec.attachTarget, !target.isEmpty else {
       throw .attachTarget(program: spec.name, target: "", reason: "SEC(\"\(spec.sectionName)\") names no target; set attachTarget before load")
     }
+    if let program = spec.attachProgramFD {
+      return (try programFunctionID(target, in: program, for: spec), nil)
+    }
     if type == .ext {
-      throw .attachTarget(program: spec.name, target: target, reason: "freplace needs a target program, which this loader does not take yet")
+      throw .attachTarget(program: spec.name, target: target,
+                          reason: "freplace needs the program to replace a function of: set attachProgramFD before load")
     }
     // `module:name` or `vmlinux:name`: this kernel has no module BTF, so look in vmlinux.
     let bare = target.split(separator: ":").last.map(String.init) ?? target
@@ -138,6 +142,25 @@ extension LoadSession {
     }
     throw .attachTarget(program: spec.name, target: target,
                         reason: "\(candidates.map(\.0).joined(separator: ", ")) is not in the kernel's BTF")
+  }
+
+  /// The BTF id of FUNC `name` in the BTF a loaded program was loaded with.
+  func programFunctionID(_ name: String, in program: BorrowedFD, for spec: Object.Program) throws(LoadError) -> UInt32 {
+    let bytes: [UInt8]?
+    do throws(SyscallError) { bytes = try kernel.programBTF(program) } catch {
+      throw .kernelQuery(object: spec.name, operation: "reading the target program's BTF", error)
+    }
+    guard let bytes else {
+      throw .attachTarget(program: spec.name, target: name, reason: "the target program was loaded without BTF")
+    }
+    let btf: BTF
+    do throws(BTFError) { btf = try BTF(bytes: bytes) } catch {
+      throw .attachTarget(program: spec.name, target: name, reason: "the target program's BTF is unreadable: \(error)")
+    }
+    guard let id = btf.firstType(named: name, kind: .function) else {
+      throw .attachTarget(program: spec.name, target: name, reason: "the target program has no function '\(name)'")
+    }
+    return id.rawValue
   }
 
   /// struct_ops programs: the kernel struct's id and the member's index.

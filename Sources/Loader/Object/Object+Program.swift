@@ -1,4 +1,5 @@
 import ELFReader
+import Syscall
 import UAPI
 
 extension Object {
@@ -22,12 +23,17 @@ extension Object {
     /// The attach target's name (`sched_switch` for `tp_btf/sched_switch`),
     /// resolved to a kernel BTF id at load for BTF-attached types.
     public var attachTarget: String?
+    /// For `freplace` (and `fentry`/`fexit` on a BPF program): the loaded
+    /// program whose function `attachTarget` names; the id is then looked up
+    /// in that program's BTF. Must stay open until the load.
+    public var attachProgramFD: BorrowedFD?
 
     init(file p: ELFReader.Program, logLevel: UInt32) {
       name = p.name
       sectionName = p.sectionName
       source = p
       self.logLevel = logLevel
+      attachProgramFD = nil
       switch p.definition {
       case .success(let s):
         autoload = s.autoload

@@ -55,8 +55,9 @@ final class FakeKernel: KernelInterface {
   init(cpus: Int = 3, refusals: [String: Refusal] = [:], features: KernelFeatures = .everything,
        config: [String: String]? = ["CONFIG_BPF_SYSCALL": "y", "CONFIG_BPF_JIT": "y", "CONFIG_HZ": "250"],
        symbols: [String: UInt64] = ["__start_BTF": 0xffff_ffff_8200_0000], btf: BTF? = nil,
-       refusesBTF: Bool = false) {
+       refusesBTF: Bool = false, programBTF: [UInt8]? = nil) {
     self.refusesBTF = refusesBTF
+    self.programBTFBytes = programBTF
     self.cpus = cpus
     self.refusals = refusals
     self.kernelFeatures = features
@@ -146,6 +147,10 @@ final class FakeKernel: KernelInterface {
     return MapDescription(type: a.type, keySize: a.keySize, valueSize: a.valueSize,
                           maxEntries: a.maxEntries, flags: a.flags, mapExtra: a.mapExtra)
   }
+
+  /// BTF the fake's loaded programs "were loaded with" (tests set it).
+  let programBTFBytes: [UInt8]?
+  func programBTF(_ program: BorrowedFD) throws(SyscallError) -> [UInt8]? { programBTFBytes }
 
   func openPinned(at path: String) throws(SyscallError) -> OwnedFD {
     guard let attributes = state.withLock({ $0.pins[path] }) else { throw .failed(.bpf(.objectGet), .ENOENT) }
