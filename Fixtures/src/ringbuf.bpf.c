@@ -6,7 +6,9 @@
  *   exec_events  RINGBUF       max_entries 262144
  *   user_events  USER_RINGBUF  max_entries 65536
  *   .bss         requested (u32), next_seq (u64), produced (u64),
- *                failed_reserves (u64), drained (u64), drained_sum (u64);
+ *                failed_reserves (u64), drained (u64), drained_sum (u64),
+ *                and the type anchors seq_event_type, exec_event_type,
+ *                user_event_type (pointers, never used);
  *                clang chooses their order: read offsets from the BTF
  *                DATASEC .bss
  *
@@ -57,6 +59,16 @@ struct user_event {
 	__u64 value;
 	__u64 tag;
 };
+
+/*
+ * Type anchors: clang writes BTF only for types something global refers to,
+ * and the record structs above are otherwise only used through locals. These
+ * unused pointers put them in the object's BTF, so user space can decode the
+ * records by name (`swiftbpf run --event-type exec_event`).
+ */
+struct seq_event *seq_event_type __attribute__((unused));
+struct exec_event *exec_event_type __attribute__((unused));
+struct user_event *user_event_type __attribute__((unused));
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);

@@ -35,6 +35,7 @@ import UAPI
     let link = try program.attach(to: .cgroup(path: cgroup))
     let path = "\(dir)/link"
     try link.pin(at: path)
+    defer { unlink(path) }  // a failed expectation must not leave the link pinned
     #expect(link.pinPath == path)
     let id = try link.info().id
     func traffic() throws -> UInt64 {

@@ -63,7 +63,7 @@ struct Run: ParsableCommand {
           links.append(link)
           log("attached \(program.name) (\(program.sectionName)) to \(link.target)")
         } else {
-          log("not attached: \(program.name) (\(program.sectionName)): its section name names no target")
+          log("not attached: \(program.name) (\(program.sectionName)): its section name gives nothing to attach to")
         }
       } catch {
         failures += 1
@@ -103,7 +103,7 @@ struct Run: ParsableCommand {
     let deadline = duration.map { ContinuousClock.now + .milliseconds(Int64($0 * 1000)) }
     while !stop.isRequested {
       if let deadline, ContinuousClock.now >= deadline { break }
-      _ = try poller.poll(timeout: .milliseconds(100)) { source, record in
+      let printed = try poller.poll(timeout: .milliseconds(100)) { source, record in
         let name = sourceNames.indices.contains(source) ? sourceNames[source] : "?"
         record.withUnsafeBytes { bytes in
           print("\(name): " + (decoder?.format(bytes) ?? hex(bytes)))
@@ -112,6 +112,8 @@ struct Run: ParsableCommand {
         let name = sourceNames.indices.contains(source) ? sourceNames[source] : "?"
         log("\(name): lost \(count) samples on CPU \(cpu)")
       }
+      // Events reach a pipe as they happen, not when the buffer fills.
+      if printed > 0 { fflush(nil) }
     }
     if failures > 0 { throw ExitCode(1) }
   }
