@@ -77,7 +77,7 @@ extension RingBuffer {
         do {
           // At most 256 KiB per batch: the arrays of one batch are freed
           // before the next is filled, so the allocator reuses their memory.
-          try buffer.consume(limit: batchSize, byteLimit: 256 << 10) { span in
+          _ = try buffer.consume(limit: batchSize, byteLimit: 256 << 10) { span in
             records.append(span.withUnsafeBytes { Array($0) })
           }
         } catch {
