@@ -48,6 +48,26 @@ import UAPI
     }
   }
 
+  /// clang writes `extern void sym __ksym;` (an untyped ksym, as libbpf's
+  /// selftests and cilium/ebpf's testdata use) as a VAR of type void with
+  /// extern linkage: that must parse; a non-extern VAR of type void must not.
+  @Test func acceptsUntypedExternVariableOnly() throws {
+    for (linkage, valid) in [(UInt32(2), true), (1, false), (0, false)] {
+      var raw = RawBTF()
+      raw.type(name: "ksym", kind: 14, sizeOrType: 0, [linkage])
+      if valid {
+        let btf = try BTF(bytes: raw.bytes())
+        guard case .variable(let variable) = try btf[BTF.TypeID(rawValue: 1)] else {
+          Issue.record("not a VAR")
+          continue
+        }
+        #expect(variable.type.isVoid)
+      } else {
+        #expect(throws: BTFError.self, "linkage \(linkage)") { try BTF(bytes: raw.bytes()) }
+      }
+    }
+  }
+
   @Test func rejectsStructThatContainsItselfThroughATypedefLoop() throws {
     var raw = RawBTF()
     let m = raw.string("m")

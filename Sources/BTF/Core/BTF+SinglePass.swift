@@ -231,7 +231,8 @@ extension BTF {
           guard !voidBeforeLast else { return nil }
         case .variable:
           trailerSize = 4
-          guard room >= 4, field != 0, w.u32(trailer) <= 2 else { return nil }
+          // Type void only for an extern (an untyped ksym), as in the precise check.
+          guard room >= 4, w.u32(trailer) <= 2, field != 0 || w.u32(trailer) == 2 else { return nil }
           maxRef = max(maxRef, field)
         case .dataSection:
           trailerSize = 12 * vlen

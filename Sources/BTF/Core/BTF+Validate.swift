@@ -171,8 +171,10 @@ extension BTF {
       case 14:  // VAR
         guard nameOff != 0 else { throw bad("VAR needs a name") }
         try ref(sizeOrType, id, offset)
-        guard sizeOrType != 0 else { throw bad("VAR of type void") }
         guard word(span, trailer) <= 2 else { throw bad("VAR linkage \(word(span, trailer))") }
+        // `extern void sym __ksym` (an untyped ksym) is a VAR of type void
+        // with extern linkage (2), as clang writes it; nothing else may be.
+        guard sizeOrType != 0 || word(span, trailer) == 2 else { throw bad("VAR of type void that is not extern") }
       case 15:  // DATASEC
         guard nameOff != 0 else { throw bad("DATASEC needs a name") }
         for v in 0 ..< vlen {
