@@ -148,7 +148,7 @@ import UAPI
 
   /// Random records: every one ends as a decision, none crashes.
   @Test func randomRecordsNeverCrash() {
-    var generator = SeededGenerator(seed: 0x5eed_c0de)
+    var generator = SplitMix64(seed: 0x5eed_c0de)
     let slots = loaded.code.first { $0.name == section }?.instructions.slotCount ?? 1
     var records = [CORERecord]()
     for _ in 0 ..< 3000 {
@@ -176,17 +176,5 @@ import UAPI
       try #require(replaced)
       return copy
     }
-  }
-}
-
-/// xorshift64*: reproducible random records.
-struct SeededGenerator: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed == 0 ? 1 : seed }
-  mutating func next() -> UInt64 {
-    state ^= state >> 12
-    state ^= state << 25
-    state ^= state >> 27
-    return state &* 0x2545_F491_4F6C_DD1D
   }
 }
