@@ -42,18 +42,7 @@ public final class RingBuffer: Sendable {
   static let discardBit: UInt32 = 1 << 30
   static let headerSize = 8
 
-  /// The mapped pages and the duplicated descriptor; released together.
-  final class Mapping: Sendable {
-    let fd: OwnedFD
-    let consumerPage: MappedRegion
-    let producerAndData: MappedRegion
-    init(fd: consuming OwnedFD, consumerPage: consuming MappedRegion,
-         producerAndData: consuming MappedRegion) {
-      self.fd = fd
-      self.consumerPage = consumerPage
-      self.producerAndData = producerAndData
-    }
-  }
+  typealias Mapping = RingMapping
 
   struct State: @unchecked Sendable {
     // @unchecked: the raw pointers point into `mapping`, which this state

@@ -36,17 +36,7 @@ public final class UserRingBuffer: Sendable {
   /// The largest sample this ring accepts.
   public let maximumSampleSize: Int
 
-  final class Mapping: Sendable {
-    let fd: OwnedFD
-    let consumerPage: MappedRegion
-    let producerAndData: MappedRegion
-    init(fd: consuming OwnedFD, consumerPage: consuming MappedRegion,
-         producerAndData: consuming MappedRegion) {
-      self.fd = fd
-      self.consumerPage = consumerPage
-      self.producerAndData = producerAndData
-    }
-  }
+  typealias Mapping = RingMapping
 
   struct State: @unchecked Sendable {
     // @unchecked: the pointers point into `mapping` and are used only under
