@@ -163,7 +163,12 @@ import UAPI
     let program = try Self.program(loaded, "xdp_rewrite")
     loaded.close()
     program.close()
-    #expect(throws: LoadError.self) { try program.testRun(TestRunOptions(data: Self.frame)) }
+    let error = #expect(throws: LoadError.self) { try program.testRun(TestRunOptions(data: Self.frame)) }
+    guard case .closed(let object) = error else {
+      Issue.record("expected closed, got \(String(describing: error))")
+      return
+    }
+    #expect(object == "xdp_rewrite")
   }
 
   // MARK: helpers
@@ -194,7 +199,7 @@ import UAPI
 
 /// Offsets and sizes clang gives for the structs the tests build, from a
 /// host program compiled with the toolchain's clang.
-struct CLayout {
+fileprivate struct CLayout {
   var skBuffSize = 0, mark = 0, priority = 0, cb = 0
   var syscallCtxSize = 0, ctxA = 0, ctxB = 0, ctxSum = 0
 
@@ -234,16 +239,16 @@ struct CLayout {
 }
 
 extension [UInt8] {
-  mutating func storeU32(_ value: UInt32, at offset: Int) {
+  fileprivate mutating func storeU32(_ value: UInt32, at offset: Int) {
     Swift.withUnsafeBytes(of: value.littleEndian) { replaceSubrange(offset..<offset + 4, with: $0) }
   }
 
-  func loadU32(at offset: Int) -> UInt32? {
+  fileprivate func loadU32(at offset: Int) -> UInt32? {
     guard offset >= 0, offset + 4 <= count else { return nil }
     return self[offset..<offset + 4].reversed().reduce(0) { $0 << 8 | UInt32($1) }
   }
 
-  func loadU64(at offset: Int) -> UInt64? {
+  fileprivate func loadU64(at offset: Int) -> UInt64? {
     guard offset >= 0, offset + 8 <= count else { return nil }
     return self[offset..<offset + 8].reversed().reduce(0) { $0 << 8 | UInt64($1) }
   }
