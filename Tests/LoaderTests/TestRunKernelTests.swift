@@ -171,6 +171,25 @@ import UAPI
     #expect(object == "xdp_rewrite")
   }
 
+  /// Tracepoint programs have no test run in the kernel (ENOTSUPP): the
+  /// error says so and names the program and its type.
+  @Test(.kernel) func typeWithoutTestRunSaysSo() throws {
+    let loaded = try Object.open(path: Fixture.object("ringbuf.bpf.o").path).load()
+    defer { loaded.close() }
+    let program = try Self.program(loaded, "handle_exec")
+    let fd = try #require(program.borrowedFD)
+    #expect(kernelErrno(BPF.TestRunAttributes(program: fd, context: [UInt8](repeating: 0, count: 64))) == .ENOTSUPP)
+    let error = #expect(throws: LoadError.self) {
+      try program.testRun(TestRunOptions(context: [UInt8](repeating: 0, count: 64)))
+    }
+    guard case .invalidValue(let name, let reason) = error else {
+      Issue.record("expected invalidValue, got \(String(describing: error))")
+      return
+    }
+    #expect(name == "handle_exec")
+    #expect(reason.contains("BPF_PROG_TYPE_TRACEPOINT") && reason.contains("ENOTSUPP"), "\(reason)")
+  }
+
   // MARK: helpers
 
   /// The errno of a raw `BPF_PROG_TEST_RUN`, nil when it succeeded.
