@@ -51,19 +51,6 @@ extension LoadedObject {
       }
     }
 
-    /// Runs the program once with `BPF_PROG_TEST_RUN`.
-    public func testRun(data: [UInt8] = [], context: [UInt8] = []) throws(LoadError) -> BPF.TestRunResult {
-      guard let b = borrowedFD else { throw .closed(object: name) }
-      do throws(SyscallError) {
-        // repeat 0 means once; raw_tp and syscall programs refuse any other value.
-        return try BPF.testRun(BPF.TestRunAttributes(
-          program: b, data: data, dataOutCapacity: data.isEmpty ? 0 : data.count + 256, context: context,
-          repeatCount: 0))
-      } catch {
-        throw .kernelQuery(object: name, operation: "BPF_PROG_TEST_RUN", error)
-      }
-    }
-
     /// Closes now. Later uses throw `closed`.
     public func close() {
       if let owned = fd.withLock({ $0.take() }) { try? owned.close() }
