@@ -243,9 +243,7 @@ extension LoadedObject.Program {
   }
 }
 
-/// The `BPF_PROG_TEST_RUN` call itself, done here rather than through
-/// `BPF.testRun` because syscall programs write their output context back
-/// into the *input* buffer, which that function does not return.
+/// The `BPF_PROG_TEST_RUN` call for a plan, through Syscall's `BPF.testRun`.
 enum TestRunCall {
   struct Failure: Error {
     var error: SyscallError
@@ -254,98 +252,23 @@ enum TestRunCall {
     var contextNeeded: Int
   }
 
-  /// The fields of `union bpf_attr`'s `test` member, from Syscall's one layout table.
-  private static let fields: [String: Int] = {
-    var map: [String: Int] = [:]
-    for f in BPFAttr.TestRun.layout.fields { map[f.cName] = f.offset }
-    return map
-  }()
-
-  private static func u32(_ name: String) -> KernelField<UInt32>? {
-    fields["test.\(name)"].map { KernelField<UInt32>($0, "test.\(name)") }
-  }
-
-  private static func u64(_ name: String) -> KernelField<UInt64>? {
-    fields["test.\(name)"].map { KernelField<UInt64>($0, "test.\(name)") }
-  }
-
   static func run(program: BorrowedFD, _ plan: TestRunPlan) -> Result<TestRunResult, Failure> {
-    let command = BPFCommand.programTestRun
-    func invalid(_ reason: String) -> Result<TestRunResult, Failure> {
-      .failure(Failure(error: .invalidArgument(.bpf(command), reason: reason), dataNeeded: 0, contextNeeded: 0))
-    }
-    guard let progFD = u32("prog_fd"), let retval = u32("retval"), let dataSizeIn = u32("data_size_in"),
-          let dataSizeOut = u32("data_size_out"), let dataIn = u64("data_in"), let dataOut = u64("data_out"),
-          let repeatField = u32("repeat"), let durationField = u32("duration"),
-          let ctxSizeIn = u32("ctx_size_in"), let ctxSizeOut = u32("ctx_size_out"),
-          let ctxIn = u64("ctx_in"), let ctxOut = u64("ctx_out"), let flagsField = u32("flags"),
-          let cpuField = u32("cpu"), let batchField = u32("batch_size")
-    else { return invalid("the BPF_PROG_TEST_RUN layout lacks a field") }
-    guard let dataCount = UInt32(exactly: plan.data.count), let dataCap = UInt32(exactly: plan.dataOutCapacity),
-          let ctxCount = UInt32(exactly: plan.context.count), let ctxCap = UInt32(exactly: plan.contextOutCapacity)
-    else { return invalid("a buffer size does not fit in 32 bits") }
-
-    // Our own buffers, alive until the call returns; the kernel reads and writes them.
-    let dataInBuffer = copy(plan.data)
-    let ctxInBuffer = copy(plan.context)
-    let dataOutBuffer = zeroed(plan.dataOutCapacity)
-    let ctxOutBuffer = zeroed(plan.contextOutCapacity)
-    defer {
-      for buffer in [dataInBuffer, ctxInBuffer, dataOutBuffer, ctxOutBuffer] { buffer.deallocate() }
-    }
-
-    return AttrBuffer.with(size: BPFAttr.TestRun.layout.size) { attr -> Result<TestRunResult, Failure> in
-      attr.set(progFD, UInt32(bitPattern: program.rawValue))
-      if dataCount > 0 {
-        attr.set(dataSizeIn, dataCount)
-        attr.set(dataIn, address: UnsafeRawPointer(dataInBuffer.baseAddress))
-      }
-      if dataCap > 0 {
-        attr.set(dataSizeOut, dataCap)
-        attr.set(dataOut, address: UnsafeRawPointer(dataOutBuffer.baseAddress))
-      }
-      if ctxCount > 0 {
-        attr.set(ctxSizeIn, ctxCount)
-        attr.set(ctxIn, address: UnsafeRawPointer(ctxInBuffer.baseAddress))
-      }
-      if ctxCap > 0 {
-        attr.set(ctxSizeOut, ctxCap)
-        attr.set(ctxOut, address: UnsafeRawPointer(ctxOutBuffer.baseAddress))
-      }
-      attr.set(repeatField, plan.repeatCount)
-      attr.set(flagsField, plan.flags)
-      attr.set(cpuField, plan.cpu)
-      attr.set(batchField, plan.batchSize)
-      do throws(SyscallError) {
-        _ = try BPF.call(command, attr)
-      } catch {
-        return .failure(Failure(error: error, dataNeeded: Int(attr.get(dataSizeOut)),
-                                contextNeeded: Int(attr.get(ctxSizeOut))))
-      }
-      let dataLength = min(Int(attr.get(dataSizeOut)), plan.dataOutCapacity)
-      let context: [UInt8]
-      if plan.contextWrittenInPlace {
-        context = Array(ctxInBuffer.prefix(plan.context.count))
-      } else {
-        context = Array(ctxOutBuffer.prefix(min(Int(attr.get(ctxSizeOut)), plan.contextOutCapacity)))
-      }
+    var attributes = BPF.TestRunAttributes(
+      program: program, data: plan.data, dataOutCapacity: plan.dataOutCapacity, context: plan.context,
+      contextOutCapacity: plan.contextOutCapacity, repeatCount: plan.repeatCount)
+    attributes.flags = plan.flags
+    attributes.cpu = plan.cpu
+    attributes.batchSize = plan.batchSize
+    var sizes = BPF.TestRunSizes()
+    do throws(SyscallError) {
+      let result = try BPF.testRun(attributes, reportedSizes: &sizes)
       return .success(TestRunResult(
-        returnValue: attr.get(retval), data: Array(dataOutBuffer.prefix(dataLength)), context: context,
-        duration: .nanoseconds(Int64(attr.get(durationField)))))
+        returnValue: result.returnValue, data: result.dataOut,
+        // Syscall programs write their context back in place.
+        context: plan.contextWrittenInPlace ? result.contextIn : result.contextOut,
+        duration: .nanoseconds(Int64(result.duration))))
+    } catch {
+      return .failure(Failure(error: error, dataNeeded: sizes.dataOut, contextNeeded: sizes.contextOut))
     }
-  }
-
-  /// A heap copy of `bytes` (at least one byte, so the address is never NULL).
-  private static func copy(_ bytes: [UInt8]) -> UnsafeMutableRawBufferPointer {
-    let buffer = zeroed(bytes.count)
-    bytes.withUnsafeBytes { buffer.copyMemory(from: $0) }
-    return buffer
-  }
-
-  /// Zeroed heap memory of `count` bytes (at least one is allocated).
-  private static func zeroed(_ count: Int) -> UnsafeMutableRawBufferPointer {
-    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(count, 1), alignment: 8)
-    buffer.initializeMemory(as: UInt8.self, repeating: 0)
-    return buffer
   }
 }

@@ -41,12 +41,33 @@ extension BPF {
     public var duration: UInt32
     public var dataOut: [UInt8]
     public var contextOut: [UInt8]
+    /// The input context as it is after the run: syscall programs write
+    /// their output context back into the input buffer (`ctx_in`).
+    public var contextIn: [UInt8]
+  }
+
+  /// The output sizes the kernel reported (`data_size_out`, `ctx_size_out`),
+  /// also after a failure: with ENOSPC they are the sizes it needed.
+  public struct TestRunSizes: Sendable, Hashable {
+    public var dataOut: Int = 0
+    public var contextOut: Int = 0
+    public init() {}
   }
 
   /// Runs a loaded program once (or `repeatCount` times) on the given input.
   ///
   /// Kernel: `BPF_PROG_TEST_RUN` (alias `BPF_PROG_RUN`).
   public static func testRun(_ a: TestRunAttributes) throws(SyscallError) -> TestRunResult {
+    var sizes = TestRunSizes()
+    return try testRun(a, reportedSizes: &sizes)
+  }
+
+  /// `testRun(_:)`, also reporting the output sizes the kernel wrote into the
+  /// attribute, even when it fails (with ENOSPC they say how much room a
+  /// retry needs).
+  public static func testRun(_ a: TestRunAttributes, reportedSizes: inout TestRunSizes)
+    throws(SyscallError) -> TestRunResult
+  {
     typealias L = BPFAttr.TestRun
     let command = BPFCommand.programTestRun
     let dataIn = try u32(a.data.count, "data size", command)
@@ -64,7 +85,9 @@ extension BPF {
         attr.set(L.dataOut, scratch.address(dataBuffer))
       }
       attr.set(L.ctxSizeIn, ctxIn)
-      attr.set(L.ctxIn, scratch.copy(a.context))
+      let ctxInBuffer = scratch.allocate(a.context.count)
+      a.context.withUnsafeBytes { ctxInBuffer.copyMemory(from: $0) }
+      attr.set(L.ctxIn, a.context.isEmpty ? 0 : scratch.address(ctxInBuffer))
       let ctxBuffer = scratch.allocate(a.contextOutCapacity)
       if a.contextOutCapacity > 0 {
         attr.set(L.ctxSizeOut, ctxOut)
@@ -74,13 +97,18 @@ extension BPF {
       attr.set(L.flags, a.flags)
       attr.set(L.cpu, a.cpu)
       attr.set(L.batchSize, a.batchSize)
+      defer {
+        reportedSizes.dataOut = Int(attr.get(L.dataSizeOut))
+        reportedSizes.contextOut = Int(attr.get(L.ctxSizeOut))
+      }
       _ = try call(command, attr)
       let dataLength = min(Int(attr.get(L.dataSizeOut)), a.dataOutCapacity)
       let ctxLength = min(Int(attr.get(L.ctxSizeOut)), a.contextOutCapacity)
       return TestRunResult(
         returnValue: attr.get(L.retval), duration: attr.get(L.duration),
         dataOut: Array(UnsafeRawBufferPointer(rebasing: dataBuffer[0..<dataLength])),
-        contextOut: Array(UnsafeRawBufferPointer(rebasing: ctxBuffer[0..<ctxLength])))
+        contextOut: Array(UnsafeRawBufferPointer(rebasing: ctxBuffer[0..<ctxLength])),
+        contextIn: Array(UnsafeRawBufferPointer(ctxInBuffer)))
     }
   }
 }
