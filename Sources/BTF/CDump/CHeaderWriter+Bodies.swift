@@ -26,6 +26,14 @@ extension CHeaderWriter {
 
   /// An anonymous struct or union written where it is used.
   func compositeText(_ id: BTF.TypeID, _ descriptor: BTF.Descriptor, indent: Int) throws(BTFError) -> String {
+    let index = Int(id.rawValue)
+    guard state.indices.contains(index) else { throw .typeIDOutOfRange(typeID: id.rawValue, offset: 0, referenced: id.rawValue) }
+    if state[index] & Flags.inlining != 0 {
+      throw .invalidType(typeID: id.rawValue, offset: 0,
+                         reason: "an anonymous struct or union refers to itself, so C cannot write it inline")
+    }
+    state[index] |= Flags.inlining
+    defer { state[index] &= ~Flags.inlining }
     switch descriptor {
     case .struct(let c): return "struct " + (try body(c, indent: indent))
     case .union(let c): return "union " + (try body(c, indent: indent))

@@ -42,6 +42,9 @@ final class CHeaderWriter {
     static let declared: UInt8 = 1
     static let visiting: UInt8 = 2
     static let defined: UInt8 = 4
+    /// An anonymous struct/union being written inline right now: meeting it
+    /// again (through a pointer to itself) would inline it forever.
+    static let inlining: UInt8 = 8
   }
 
   init(btf: BTF) throws(BTFError) {

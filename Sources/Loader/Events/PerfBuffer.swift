@@ -271,6 +271,16 @@ public final class PerfBuffer: Sendable {
     var count = 0
     defer { SharedMemory.storeRelease64(base + dataTailOffset, tail) }
     while tail != head, count < limit {
+      // The kernel writes 8-byte aligned records into a ring whose size is a
+      // multiple of the page size, so an aligned header never straddles the
+      // end; another reader of the same ring could have left data_tail
+      // anywhere, and an unaligned header would be misread.
+      guard tail % 8 == 0 else {
+        let position = tail
+        tail = head
+        throw .corruptRecord(buffer: "\(label) cpu \(ring.cpu)", position: position,
+          reason: "data_tail is not 8-byte aligned")
+      }
       let offset = Int(tail % UInt64(size))
       let type = data.load(fromByteOffset: offset, as: UInt32.self)
       let length = Int(data.load(fromByteOffset: offset + 6, as: UInt16.self))

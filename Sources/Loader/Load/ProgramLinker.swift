@@ -176,8 +176,10 @@ struct ProgramLinker {
   /// func_info and line_info of every placed function, at program slots.
   private func moveInfo(_ ext: BTF.Extension, into result: inout LinkedProgram) {
     for placement in result.placements {
-      let lower = UInt32(placement.sectionSlot * 8)
-      let upper = UInt32((placement.sectionSlot + placement.slotCount) * 8)
+      // Byte offsets as .BTF.ext records them (u32); a section past 4 GiB
+      // cannot be described there, so clamping loses nothing real.
+      let lower = UInt32(clamping: placement.sectionSlot &* 8)
+      let upper = UInt32(clamping: (placement.sectionSlot &+ placement.slotCount) &* 8)
       if let section = ext.functionInfo.first(where: { $0.name == placement.sectionName }) {
         for record in section.records where record.instructionOffset >= lower && record.instructionOffset < upper {
           result.functionInfo.append((placement.programSlot + record.instructionIndex - placement.sectionSlot, record.type))

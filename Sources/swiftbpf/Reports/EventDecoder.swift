@@ -71,9 +71,9 @@ struct EventDecoder {
     case .struct, .union:
       return "{" + fields(of: resolved, in: record, at: offset, depth: depth) + "}"
     default:
-      guard let size = try? btf.size(of: resolved), size > 0, offset >= 0, offset + size <= record.count else {
-        return "?"
-      }
+      guard let size = try? btf.size(of: resolved), size > 0, offset >= 0, offset <= record.count,
+        size <= record.count - offset
+      else { return "?" }
       return hex(UnsafeRawBufferPointer(rebasing: record[offset..<offset + size]))
     }
   }
@@ -92,7 +92,10 @@ struct EventDecoder {
     let shown = min(Int(array.count), Self.maximumElements)
     var items: [String] = []
     for index in 0..<shown {
-      items.append(format(element, in: record, at: offset + index * size, depth: depth + 1))
+      // Sizes come from the object's BTF: a hostile one must not overflow.
+      let (step, stepOverflow) = index.multipliedReportingOverflow(by: size)
+      let (at, atOverflow) = offset.addingReportingOverflow(step)
+      items.append(stepOverflow || atOverflow ? "?" : format(element, in: record, at: at, depth: depth + 1))
     }
     if shown < Int(array.count) { items.append("…") }
     return "[" + items.joined(separator: ", ") + "]"
