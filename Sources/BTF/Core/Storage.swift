@@ -54,8 +54,12 @@ extension BTF {
       }
     }
 
-    /// Maps `path` read-only and private, or reads it whole when mapping is
-    /// refused (pipes, empty files).
+    /// Maps `path` read-only and private when it is the kernel's own BTF
+    /// (sysfs), else reads it whole.
+    ///
+    /// Only sysfs files are mapped: the kernel's BTF never changes under
+    /// us, while an ordinary file truncated or rewritten after the mapping
+    /// (which is validated once, then read without checks) would fault.
     ///
     /// Kernel: `/sys/kernel/btf/*` can be mapped with `PROT_READ` and
     /// `MAP_PRIVATE` (Linux 6.17); `MAP_SHARED` is refused.
@@ -66,7 +70,10 @@ extension BTF {
       var info = stat()
       if fstat(fd, &info) != 0 { throw .io(path: path, operation: "fstat", errno: errno) }
       let size = Int(info.st_size)
-      if size > 0, (info.st_mode & S_IFMT) == S_IFREG {
+      // On the same filesystem as /sys/kernel/btf: the kernel's BTF files.
+      var kernelDirectory = stat()
+      let onSysfs = stat("/sys/kernel/btf", &kernelDirectory) == 0 && kernelDirectory.st_dev == info.st_dev
+      if size > 0, onSysfs, (info.st_mode & S_IFMT) == S_IFREG {
         if let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), address != MAP_FAILED {
           return Storage(mapping: UnsafeRawBufferPointer(start: address, count: size))
         }
