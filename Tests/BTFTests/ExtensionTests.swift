@@ -128,7 +128,7 @@ import UAPI
       return
     }
     let btf = try BTF(bytes: try #require(try FixtureBTF.section(".BTF", of: object)))
-    guard let extBytes = try FixtureBTF.section(".BTF.ext", of: object) else { return }
+    let extBytes = try #require(try FixtureBTF.section(".BTF.ext", of: object), "no .BTF.ext in \(object.lastPathComponent)")
     let ext = try BTF.Extension(bytes: extBytes, btf: btf)
     #expect(!ext.functionInfo.isEmpty)
     // Function symbols: "<value> g F <section> <size> <name>".

@@ -32,36 +32,63 @@ import TestSupport
     ("struct bpf_prog_info", "nr_jited_ksyms", "nr_jited_ksyms"),
   ]
 
-  /// clang's answers, one line per query: sizes/alignments then offsets.
-  static let clangAnswers: [String]? = {
-    guard Bpftool.hasVmlinux, let bpftool = Bpftool.path, let clang = Toolchain.tool("clang"),
-          let dir = try? FixtureBTF.temporaryDirectory()
-    else { return nil }
+  /// clang's answers, one line per query (sizes/alignments then offsets), or
+  /// why there are none: a missing tool or vmlinux BTF is a skip, while a
+  /// header dump, build or run that fails is a failure.
+  enum ClangAnswers {
+    case answers([String])
+    case missing(String)
+    case failed(String)
+  }
+
+  struct ReferenceProgramFailed: Error, CustomStringConvertible {
+    let description: String
+  }
+
+  static let clangAnswers: ClangAnswers = {
+    guard Bpftool.hasVmlinux, let bpftool = Bpftool.path, let clang = Toolchain.tool("clang") else {
+      return .missing("vmlinux BTF, bpftool or clang missing")
+    }
+    let dir: URL
+    do { dir = try FixtureBTF.temporaryDirectory() } catch { return .failed("temporary directory: \(error)") }
     defer { try? FileManager.default.removeItem(at: dir) }
-    guard let header = try? runTool(bpftool, ["btf", "dump", "file", Bpftool.vmlinux, "format", "c"]),
-          header.status == 0
-    else { return nil }
     var program = "#include \"vmlinux.h\"\nint printf(const char *, ...);\nint main(void) {\n"
     for t in types { program += "  printf(\"%zu %zu\\n\", sizeof(\(t)), _Alignof(\(t)));\n" }
     for (t, member, _) in paths { program += "  printf(\"%zu\\n\", __builtin_offsetof(\(t), \(member)));\n" }
     program += "  return 0;\n}\n"
     let source = dir.appendingPathComponent("layout.c"), binary = dir.appendingPathComponent("layout")
     do {
-      try header.output.write(to: dir.appendingPathComponent("vmlinux.h"), atomically: true, encoding: .utf8)
+      let header = try runProcess(bpftool, ["btf", "dump", "file", Bpftool.vmlinux, "format", "c"])
+      guard header.status == 0 else {
+        return .failed("bpftool btf dump exited \(header.status): \(header.stderr.prefix(1000))")
+      }
+      try header.stdout.write(to: dir.appendingPathComponent("vmlinux.h"), atomically: true, encoding: .utf8)
       try program.write(to: source, atomically: true, encoding: .utf8)
-    } catch { return nil }
-    guard let build = try? runTool(clang, ["-w", "-o", binary.path, source.path]), build.status == 0,
-          let run = try? runTool(binary.path, []), run.status == 0
-    else { return nil }
-    return run.output.split(separator: "\n").map(String.init)
+      let build = try runProcess(clang, ["-w", "-o", binary.path, source.path])
+      guard build.status == 0 else {
+        return .failed("clang exited \(build.status): \(build.stderr.prefix(2000))")
+      }
+      let run = try runProcess(binary.path, [])
+      guard run.status == 0 else { return .failed("layout program exited \(run.status): \(run.stderr.prefix(1000))") }
+      return .answers(run.stdout.split(separator: "\n").map(String.init))
+    } catch {
+      return .failed("running the tools failed: \(error)")
+    }
   }()
 
-  static func answers() -> [String]? {
-    guard let answers = clangAnswers else {
-      #expect(!TestEnvironment.mustNotSkip, "vmlinux BTF, bpftool or clang missing")
+  /// The answers; nil (a skip) only when a tool is missing and skipping is
+  /// allowed. A failed build or run fails the test.
+  static func answers() throws -> [String]? {
+    switch clangAnswers {
+    case .answers(let answers):
+      return answers
+    case .missing(let why):
+      #expect(!TestEnvironment.mustNotSkip, "\(why)")
       return nil
+    case .failed(let why):
+      Issue.record("the clang reference program failed: \(why)")
+      throw ReferenceProgramFailed(description: why)
     }
-    return answers
   }
 
   /// "struct task_struct" → the BTF id of STRUCT task_struct.
@@ -71,7 +98,7 @@ import TestSupport
   }
 
   @Test func sizesAndAlignmentsMatchClang() throws {
-    guard let answers = Self.answers(), let btf = try VmlinuxTests.vmlinux() else { return }
+    guard let answers = try Self.answers(), let btf = try VmlinuxTests.vmlinux() else { return }
     for (index, cType) in Self.types.enumerated() {
       let id = try Self.id(btf, cType)
       let ours = "\(try btf.size(of: id)) \(try btf.alignment(of: id))"
@@ -80,7 +107,7 @@ import TestSupport
   }
 
   @Test func memberPathsMatchClangOffsetof() throws {
-    guard let answers = Self.answers(), let btf = try VmlinuxTests.vmlinux() else { return }
+    guard let answers = try Self.answers(), let btf = try VmlinuxTests.vmlinux() else { return }
     for (index, (cType, _, path)) in Self.paths.enumerated() {
       let field = try btf.field(path, in: Self.id(btf, cType))
       #expect("\(field.byteOffset)" == answers[Self.types.count + index], "\(cType).\(path)")
@@ -89,7 +116,7 @@ import TestSupport
   }
 
   @Test func pathThroughAPointerRestartsAtThePointee() throws {
-    guard let answers = Self.answers(), let btf = try VmlinuxTests.vmlinux() else { return }
+    guard let answers = try Self.answers(), let btf = try VmlinuxTests.vmlinux() else { return }
     let field = try btf.field("task_struct.mm.arg_start")
     // offsetof(struct mm_struct, arg_start), the 5th path above.
     #expect("\(field.byteOffset)" == answers[Self.types.count + 4])

@@ -150,7 +150,10 @@ struct InspectCommandTests {
     try #require(run.status == 0, "\(run.stderr)")
     #expect(run.stderr.isEmpty)
     let json = try jsonObject(try swiftbpf(["inspect", "--json", object.path]).stdout)
-    for entry in (json["programs"] as? [[String: Any]] ?? []) + (json["maps"] as? [[String: Any]] ?? []) {
+    let programs = try #require(json["programs"] as? [[String: Any]], "no programs array")
+    let maps = try #require(json["maps"] as? [[String: Any]], "no maps array")
+    #expect(!programs.isEmpty && !maps.isEmpty, "maps.bpf.o has programs and maps")
+    for entry in programs + maps {
       let name = try #require(entry["name"] as? String)
       #expect(run.stdout.contains(name), "\(name) missing from the human form")
     }

@@ -70,7 +70,8 @@ struct RunCommandTests {
     }
     let links = try JSONSerialization.jsonObject(with: Data(try runTool(tool, ["link", "list", "-j"]).output.utf8))
     var found: Set<Int> = []
-    for link in links as? [[String: Any]] ?? [] {
+    let linkList = try #require(links as? [[String: Any]], "bpftool link list -j printed no JSON array")
+    for link in linkList {
       guard let id = link["id"] as? Int, let programID = link["prog_id"] as? Int else { continue }
       let shown = try runTool(tool, ["prog", "show", "id", String(programID), "-j"]).output
       let info = try? JSONSerialization.jsonObject(with: Data(shown.utf8)) as? [String: Any]

@@ -12,7 +12,7 @@ import TestSupport
 
   /// `readelf -n` (binutils) for the stapsdt notes.
   static func readelfProbes(_ path: String) throws -> [ReadelfProbe] {
-    guard let readelf = ExecutableFileTests.onPath("readelf") else {
+    guard let readelf = Toolchain.systemTool("readelf") else {
       if TestEnvironment.mustNotSkip { Issue.record("binutils readelf missing") }
       try Test.cancel("skipped: binutils readelf missing")
     }

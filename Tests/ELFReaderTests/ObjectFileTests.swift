@@ -9,7 +9,8 @@ import UAPI
 /// the same file.
 @Suite struct ObjectFileTests {
   @Test func fixturesArePresent() {
-    #expect(!Fixture.objects.isEmpty, "no objects in \(Fixture.directory.path)/obj")
+    // Parameterized tests over the objects run one case each: 16 are committed.
+    #expect(Fixture.objects.count >= 16, "\(Fixture.objects.count) objects in \(Fixture.directory.path)/obj")
     #expect(Fixture.objects.contains { $0.lastPathComponent.contains("bpfeb") }, "no big-endian fixture")
   }
 

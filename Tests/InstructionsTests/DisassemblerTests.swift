@@ -21,12 +21,10 @@ extension Trait where Self == ConditionTrait {
 }
 
 @Suite struct DisassemblerTests {
-  @Test(
-    .enabled(
-      if: !Fixture.objects.isEmpty || TestEnvironment.mustNotSkip,
-      "Fixtures/obj has no objects yet (they arrive with the fixtures branch)"))
-  func fixtureObjectsArePresent() {
-    #expect(!Fixture.objects.isEmpty)
+  /// The tests over `Fixture.objects` below run one case per object; with
+  /// fewer objects they would pass having checked less (16 committed today).
+  @Test func fixtureObjectsArePresent() {
+    #expect(Fixture.objects.count >= 16, "\(Fixture.objects.count) objects in Fixtures/obj")
   }
 
   /// For every fixture object: decode the bytes llvm-objdump shows for each

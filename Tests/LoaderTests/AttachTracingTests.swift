@@ -194,19 +194,29 @@ import UAPI
     }
   }
 
-  /// This kernel refuses to load trampoline programs; the load error says so.
-  @Test(.kernel, arguments: ["fentry_unlinkat", "fexit_unlinkat", "fmod_ret_test", "lsm_file_open"])
+  /// Where the kernel refuses a minimal fentry program (`TrampolineProbe`,
+  /// straight through bpf(2)), loading these trampoline programs fails with
+  /// an error naming the program, EPERM and the lockdown.
+  @Test(.kernel, .enabled(if: TrampolineProbe.refusesFentry || !TrampolineProbe.loadsFentry && Kernel.isRequired,
+                          "the kernel does not refuse fentry with EPERM (\(TrampolineProbe.outcome))"),
+        arguments: ["fentry_unlinkat", "fexit_unlinkat", "fmod_ret_test", "lsm_file_open"])
   func trampolineRefusalIsClear(program name: String) throws {
-    do {
-      let loaded = try AttachKit.load("sections.bpf.o", only: [name])
-      // A kernel that allows trampolines: attach for real.
-      let link = try #require(try AttachKit.program(loaded, name).autoAttach())
-      #expect(link.isOpen)
-    } catch let error as LoadError {
-      let text = error.description
-      #expect(text.contains(name))
-      #expect(text.contains("EPERM"))
-      #expect(text.contains("lockdown"), "\(text)")
+    try #require(TrampolineProbe.refusesFentry, "probe: \(TrampolineProbe.outcome)")
+    let error = #expect(throws: LoadError.self) {
+      _ = try AttachKit.load("sections.bpf.o", only: [name])
     }
+    let text = try #require(error).description
+    #expect(text.contains(name))
+    #expect(text.contains("EPERM"))
+    #expect(text.contains("lockdown"), "\(text)")
+  }
+
+  /// Where the kernel loads a minimal fentry program, these load and attach.
+  @Test(.kernel, .enabled(if: TrampolineProbe.loadsFentry, "the kernel does not load fentry (\(TrampolineProbe.outcome))"),
+        arguments: ["fentry_unlinkat", "fexit_unlinkat", "fmod_ret_test", "lsm_file_open"])
+  func trampolinesAttachWhereTheKernelAllowsThem(program name: String) throws {
+    let loaded = try AttachKit.load("sections.bpf.o", only: [name])
+    let link = try #require(try AttachKit.program(loaded, name).autoAttach())
+    #expect(link.isOpen)
   }
 }

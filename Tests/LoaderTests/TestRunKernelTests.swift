@@ -55,9 +55,8 @@ import UAPI
     #expect(result.returnValue == Self.xdpTX)
     // The program counts its runs: the kernel ran it `runs` times.
     #expect(try loaded.variable("xdp_runs", as: UInt64.self) == before + UInt64(runs))
-    // 10,000 runs take well over 10,000 ns; the kernel reports the average per run.
+    // The kernel reports the average time per run, which is never zero.
     #expect(result.duration > .zero)
-    #expect(result.duration < .milliseconds(10))
   }
 
   @Test(.kernel) func xdpOutputLargerThanCapacityNamesTheOption() throws {

@@ -7,8 +7,12 @@ import TestSupport
 /// running kernel's BTF (dumped to C by bpftool), and constants from the
 /// system's headers. Computed once per test run; every layout test reads it.
 enum CompilerFacts {
+  /// Why facts are missing. `broken` is false only when a tool or file the
+  /// facts need is absent (a skip); a compiler, program or bpftool that ran
+  /// and failed is `broken` and always fails the test.
   struct Unavailable: Error, CustomStringConvertible {
     let description: String
+    var broken = false
   }
 
   /// `key -> value` lines printed by the generated programs.
@@ -29,6 +33,10 @@ enum CompilerFacts {
     switch result {
     case .success(let facts): return facts
     case .failure(let why):
+      if why.broken {
+        Issue.record("building or running the reference C program failed: \(why)")
+        throw why
+      }
       if TestEnvironment.mustNotSkip {
         Issue.record("compiler facts unavailable and skipping is not allowed: \(why)")
         throw why
@@ -51,10 +59,15 @@ enum CompilerFacts {
       if let includeDirectory { args = ["-I", includeDirectory] + args }
       let build = try runProcess(cc, args)
       guard build.status == 0 else {
-        return .failure(Unavailable(description: "\(cc) failed: \(build.stderr.prefix(2000))"))
+        return .failure(Unavailable(
+          description: "\(cc) failed (status \(build.status)): \(build.stderr.prefix(2000)) \(build.stdout.prefix(1000))",
+          broken: true))
       }
       let run = try runProcess(binary, [])
-      guard run.status == 0 else { return .failure(Unavailable(description: "facts program failed")) }
+      guard run.status == 0 else {
+        return .failure(Unavailable(
+          description: "facts program exited \(run.status): \(run.stderr.prefix(2000))", broken: true))
+      }
       var facts = Facts()
       for line in run.stdout.split(separator: "\n") {
         guard let space = line.lastIndex(of: " "), let value = Int64(line[line.index(after: space)...])
@@ -63,7 +76,7 @@ enum CompilerFacts {
       }
       return .success(facts)
     } catch {
-      return .failure(Unavailable(description: "running the compiler failed: \(error)"))
+      return .failure(Unavailable(description: "running the compiler failed: \(error)", broken: true))
     }
   }
 
@@ -83,11 +96,11 @@ enum CompilerFacts {
       try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
       let dump = try runProcess(bpftool, ["btf", "dump", "file", btf, "format", "c"])
       guard dump.status == 0, dump.stdout.contains("union bpf_attr {") else {
-        return .failure(Unavailable(description: "bpftool btf dump failed: \(dump.stderr.prefix(500))"))
+        return .failure(Unavailable(description: "bpftool btf dump failed: \(dump.stderr.prefix(500))", broken: true))
       }
       try dump.stdout.write(to: dir.appendingPathComponent("vmlinux.h"), atomically: true, encoding: .utf8)
     } catch {
-      return .failure(Unavailable(description: "bpftool failed: \(error)"))
+      return .failure(Unavailable(description: "bpftool failed: \(error)", broken: true))
     }
     return compileAndRun(kernelSource(), includeDirectory: dir.path)
   }

@@ -56,9 +56,7 @@ import TestSupport
     let writer = OwnedFD(unchecked: ends[1])
     let epoll = try Epoll()
     try epoll.add(reader.borrowed, data: 1)
-    let start = Date()
     #expect(try epoll.wait(timeoutMilliseconds: 50).isEmpty)
-    #expect(Date().timeIntervalSince(start) >= 0.04)
     #expect(writer.rawValue > 2, "the write end stays open for the whole wait")
   }
 

@@ -33,7 +33,9 @@ enum KernelHelpers {
     }
   }
 
-  /// `bpftool <args> --json` parsed, or nil when bpftool is missing.
+  /// `bpftool <args> --json` parsed as a JSON object, or nil only when
+  /// bpftool is missing (an issue under `mustNotSkip`); output that is not a
+  /// JSON object fails the test.
   static func bpftoolJSON(_ args: [String]) throws -> [String: Any]? {
     guard let bpftool = Toolchain.systemTool("bpftool") else {
       if TestEnvironment.mustNotSkip { Issue.record("bpftool missing") }
@@ -41,7 +43,8 @@ enum KernelHelpers {
     }
     let run = try runProcess(bpftool, args + ["--json"])
     try #require(run.status == 0, "bpftool \(args) failed: \(run.stderr)")
-    return try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+    let parsed = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8))
+    return try #require(parsed as? [String: Any], "bpftool \(args) printed no JSON object: \(run.stdout.prefix(500))")
   }
 
   /// A bpffs directory for this test, mounting bpffs at /sys/fs/bpf if needed.
