@@ -96,27 +96,30 @@ extension BTF {
   /// A member by name, looking into anonymous struct/union members; returns
   /// the member and its bit offset from the start of `composite`.
   public func findMember(_ name: String, in composite: TypeID) throws(BTFError) -> (Member, Int)? {
-    var entered = Set<TypeID>()
-    return try findMember(name, in: composite, depth: 0, entered: &entered)
+    var searched = [TypeID: Bool]()
+    return try findMember(name, in: composite, depth: 0, searched: &searched)
   }
 
-  /// Each composite is searched once per lookup (`entered`): whether it
-  /// holds `name` does not depend on how it was reached, so a second visit
-  /// would miss again. Without this, anonymous members that repeat a type
-  /// make the search exponential on a crafted blob.
-  func findMember(_ name: String, in composite: TypeID, depth: Int, entered: inout Set<TypeID>)
+  /// Each composite is searched once per lookup (`searched`: false while
+  /// its search is under way, true once it has missed): whether it holds
+  /// `name` does not depend on how it was reached, so a second visit would
+  /// miss again. Without this, anonymous members that repeat a type make
+  /// the search exponential on a crafted blob. Meeting a composite whose
+  /// search is under way means it contains itself by value: a loop.
+  func findMember(_ name: String, in composite: TypeID, depth: Int, searched: inout [TypeID: Bool])
     throws(BTFError) -> (Member, Int)?
   {
-    guard depth < BTF.maximumNesting else {
+    guard depth < BTF.maximumNesting, searched[composite] != false else {
       throw .referenceLoop(typeID: composite.rawValue, offset: recordOffset(composite) ?? 0)
     }
+    if searched[composite] == true { return nil }
     let kind = try kind(of: composite)
     guard kind == .struct || kind == .union else { return nil }
-    guard entered.insert(composite).inserted else { return nil }
+    searched[composite] = false
     for member in try members(of: composite) {
       if member.name.isAnonymous {
         let inner = try resolved(member.type)
-        if let (found, offset) = try findMember(name, in: inner, depth: depth + 1, entered: &entered) {
+        if let (found, offset) = try findMember(name, in: inner, depth: depth + 1, searched: &searched) {
           let (sum, overflow) = Int(member.bitOffset).addingReportingOverflow(offset)
           guard !overflow else { throw .noSize(typeID: composite.rawValue, reason: "offset of \(name) overflows") }
           return (found, sum)
@@ -125,6 +128,7 @@ extension BTF {
         return (member, Int(member.bitOffset))
       }
     }
+    searched[composite] = true
     return nil
   }
 }
