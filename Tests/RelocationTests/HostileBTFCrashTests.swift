@@ -119,22 +119,24 @@ import UAPI
     #expect(decision.newValue == 1)
   }
 
-  /// Item 5: a struct holding itself twice by value, on both sides (C
-  /// cannot declare it; the kernel rejects it). The depth-bounded relation
-  /// fails at the bottom, so the candidate does not match: 0. The plain
-  /// recursion took 2^32 steps.
+  /// Item 5: a struct holding itself by value (C cannot declare it; the
+  /// kernel rejects it), locally `self { self a; }`, in the target
+  /// `self { self a; self a; }`. The depth-bounded relation fails at the
+  /// bottom whichever `a` it follows, so the candidate does not match: 0.
+  /// The plain recursion tried both `a`s at each of 32 levels: 2^32 steps.
   @Test func typeMatchesOnSelfContainingStructEnds() throws {
-    func build() throws -> (BTF, BTF.TypeID) {
+    func build(copies: Int) throws -> (BTF, BTF.TypeID) {
       var b = BTF.Builder(byteOrder: .little)
-      // [1] int, [2] struct self { struct self a; struct self b; }
+      // [1] int, [2] struct self { struct self a; ... }
       _ = b.addInteger("int", size: 4, encoding: .signed)
       let me = BTF.TypeID(2)
-      let s = b.addStruct("self", size: 8, members: [.init("a", me, bitOffset: 0), .init("b", me, bitOffset: 32)])
+      let members = (0 ..< copies).map { BTF.Builder.MemberSpec("a", me, bitOffset: UInt32($0) * 32) }
+      let s = b.addStruct("self", size: 8, members: members)
       #expect(s == me)
       return (try b.build(), s)
     }
-    let (local, root) = try build()
-    let (target, _) = try build()
+    let (local, root) = try build(copies: 1)
+    let (target, _) = try build(copies: 2)
     let decision = try Self.decide(local: local, target: target, type: root, access: "0", kind: .typeMatches, imm: 1)
     #expect(decision.result == .patched, "\(decision)")
     #expect(decision.newValue == 0)
