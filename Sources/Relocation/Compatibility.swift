@@ -59,6 +59,26 @@ struct Compatibility {
   func typesAreCompatible(_ localID: BTF.TypeID, _ targetID: BTF.TypeID, level: Int = maximumDepth)
     throws(BTFError) -> Bool
   {
+    var memo = [MatchKey: Bool]()
+    return try typesAreCompatible(localID, targetID, level: level, memo: &memo)
+  }
+
+  /// Memoized like `typesMatch` (same key, `behindPointer` unused):
+  /// prototypes whose parameters point to prototypes with several
+  /// parameters would otherwise be compared parameters^depth times.
+  private func typesAreCompatible(_ localID: BTF.TypeID, _ targetID: BTF.TypeID, level: Int,
+                                  memo: inout [MatchKey: Bool]) throws(BTFError) -> Bool
+  {
+    let key = MatchKey(local: localID, target: targetID, behindPointer: false, level: level)
+    if let known = memo[key] { return known }
+    let result = try typesAreCompatibleUncached(localID, targetID, level: level, memo: &memo)
+    memo[key] = result
+    return result
+  }
+
+  private func typesAreCompatibleUncached(_ localID: BTF.TypeID, _ targetID: BTF.TypeID, level: Int,
+                                          memo: inout [MatchKey: Bool]) throws(BTFError) -> Bool
+  {
     guard level > 0 else { return false }
     guard Self.kindsAgree(try local.kind(of: localID), try target.kind(of: targetID)) else { return false }
     var l = localID, t = targetID
@@ -83,7 +103,7 @@ struct Compatibility {
         let lps = try local.parameters(of: l), tps = try target.parameters(of: t)
         for i in 0 ..< lps.count {
           let lpt = try local.resolved(lps[i].type), tpt = try target.resolved(tps[i].type)
-          guard try typesAreCompatible(lpt, tpt, level: level - 1) else { return false }
+          guard try typesAreCompatible(lpt, tpt, level: level - 1, memo: &memo) else { return false }
         }
         l = lf.returnType
         t = tf.returnType

@@ -167,4 +167,26 @@ import UAPI
       #expect(offset.newValue == 4, "\(offset)")
     }
   }
+
+  /// `bpf_core_type_exists` on `int f0(p1 *, p1 *, p1 *)`, `p1` the same
+  /// with `p2` ... 30 levels: the plain recursion compared 3^30 parameter
+  /// pairs. Identical declarations on both sides: the type exists, 1.
+  @Test func typeExistsOnBranchingPrototypesIsQuickAndTrue() throws {
+    func build() throws -> (BTF, BTF.TypeID) {
+      var b = BTF.Builder(byteOrder: .little)
+      let int = b.addInteger("int", size: 4, encoding: .signed)
+      var proto = b.addPrototype(returning: int, parameters: [])
+      for _ in 0 ..< 30 {
+        let pointer = b.addPointer(to: proto)
+        proto = b.addPrototype(returning: int, parameters: [("a", pointer), ("b", pointer), ("c", pointer)])
+      }
+      let root = b.addTypedef("handler", to: proto)
+      return (try b.build(), root)
+    }
+    let (local, root) = try build()
+    let (target, _) = try build()
+    let decision = try Self.decide(local: local, target: target, type: root, access: "0", kind: .typeExists, imm: 1)
+    #expect(decision.result == .patched, "\(decision)")
+    #expect(decision.newValue == 1)
+  }
 }
