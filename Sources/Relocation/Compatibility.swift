@@ -59,6 +59,26 @@ struct Compatibility {
   func typesAreCompatible(_ localID: BTF.TypeID, _ targetID: BTF.TypeID, level: Int = maximumDepth)
     throws(BTFError) -> Bool
   {
+    var memo = [MatchKey: Bool]()
+    return try typesAreCompatible(localID, targetID, level: level, memo: &memo)
+  }
+
+  /// Memoized like `typesMatch` (same key, `behindPointer` unused):
+  /// prototypes whose parameters point to prototypes with several
+  /// parameters would otherwise be compared parameters^depth times.
+  private func typesAreCompatible(_ localID: BTF.TypeID, _ targetID: BTF.TypeID, level: Int,
+                                  memo: inout [MatchKey: Bool]) throws(BTFError) -> Bool
+  {
+    let key = MatchKey(local: localID, target: targetID, behindPointer: false, level: level)
+    if let known = memo[key] { return known }
+    let result = try typesAreCompatibleUncached(localID, targetID, level: level, memo: &memo)
+    memo[key] = result
+    return result
+  }
+
+  private func typesAreCompatibleUncached(_ localID: BTF.TypeID, _ targetID: BTF.TypeID, level: Int,
+                                          memo: inout [MatchKey: Bool]) throws(BTFError) -> Bool
+  {
     guard level > 0 else { return false }
     guard Self.kindsAgree(try local.kind(of: localID), try target.kind(of: targetID)) else { return false }
     var l = localID, t = targetID
@@ -83,7 +103,7 @@ struct Compatibility {
         let lps = try local.parameters(of: l), tps = try target.parameters(of: t)
         for i in 0 ..< lps.count {
           let lpt = try local.resolved(lps[i].type), tpt = try target.resolved(tps[i].type)
-          guard try typesAreCompatible(lpt, tpt, level: level - 1) else { return false }
+          guard try typesAreCompatible(lpt, tpt, level: level - 1, memo: &memo) else { return false }
         }
         l = lf.returnType
         t = tf.returnType
@@ -103,6 +123,38 @@ struct Compatibility {
   /// length; function prototypes agree parameter by parameter.
   func typesMatch(_ localID: BTF.TypeID, _ targetID: BTF.TypeID, behindPointer: Bool = false,
                   level: Int = maximumDepth) throws(BTFError) -> Bool
+  {
+    var memo = [MatchKey: Bool]()
+    return try typesMatch(localID, targetID, behindPointer: behindPointer, level: level, memo: &memo)
+  }
+
+  /// One pair of types asked by `typesMatch`.
+  struct MatchKey: Hashable {
+    var local: BTF.TypeID
+    var target: BTF.TypeID
+    var behindPointer: Bool
+    var level: Int
+  }
+
+  /// Each (local, target, behind pointer, level) question is decided once
+  /// per query: without the memo, composites whose members repeat a type
+  /// (S0 { S1 a; S1 b; }, S1 { S2 a; S2 b; } ...), or a struct holding
+  /// itself by value, are compared an exponential number of times. The
+  /// level is part of the key, so answers are exactly those of the plain
+  /// depth-bounded recursion; the work is at most pairs times depth.
+  private func typesMatch(_ localID: BTF.TypeID, _ targetID: BTF.TypeID, behindPointer: Bool,
+                          level: Int, memo: inout [MatchKey: Bool]) throws(BTFError) -> Bool
+  {
+    let key = MatchKey(local: localID, target: targetID, behindPointer: behindPointer, level: level)
+    if let known = memo[key] { return known }
+    memo[key] = false
+    let result = try typesMatchUncached(localID, targetID, behindPointer: behindPointer, level: level, memo: &memo)
+    memo[key] = result
+    return result
+  }
+
+  private func typesMatchUncached(_ localID: BTF.TypeID, _ targetID: BTF.TypeID, behindPointer: Bool,
+                                  level: Int, memo: inout [MatchKey: Bool]) throws(BTFError) -> Bool
   {
     guard level > 0 else { return false }
     var l = localID, t = targetID, behindPointer = behindPointer
@@ -131,7 +183,7 @@ struct Compatibility {
         }
         guard ld.kind == td.kind else { return false }
         switch td {
-        case .struct(let tc), .union(let tc): return try compositesMatch(lc, tc, level: level)
+        case .struct(let tc), .union(let tc): return try compositesMatch(lc, tc, level: level, memo: &memo)
         default: return false
         }
       case .integer(let li):
@@ -150,7 +202,9 @@ struct Compatibility {
         guard case .functionPrototype(let tf) = td, lf.parameterCount == tf.parameterCount else { return false }
         let lps = try local.parameters(of: l), tps = try target.parameters(of: t)
         for i in 0 ..< lps.count {
-          guard try typesMatch(lps[i].type, tps[i].type, behindPointer: behindPointer, level: level - 1) else {
+          guard try typesMatch(lps[i].type, tps[i].type, behindPointer: behindPointer, level: level - 1,
+                               memo: &memo)
+          else {
             return false
           }
         }
@@ -185,13 +239,15 @@ struct Compatibility {
     return true
   }
 
-  private func compositesMatch(_ lc: BTF.Composite, _ tc: BTF.Composite, level: Int) throws(BTFError) -> Bool {
+  private func compositesMatch(_ lc: BTF.Composite, _ tc: BTF.Composite, level: Int, memo: inout [MatchKey: Bool])
+    throws(BTFError) -> Bool
+  {
     guard lc.memberCount <= tc.memberCount else { return false }
     let targetMembers = try target.members(of: tc.id)
     for member in try local.members(of: lc.id) {
       var found = false
       for candidate in targetMembers where try namesMatch(member.name, candidate.name) {
-        if try typesMatch(member.type, candidate.type, behindPointer: false, level: level - 1) {
+        if try typesMatch(member.type, candidate.type, behindPointer: false, level: level - 1, memo: &memo) {
           found = true
           break
         }

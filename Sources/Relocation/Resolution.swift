@@ -48,6 +48,7 @@ extension Resolution {
   ) throws(RelocationError) -> FieldValues? {
     if kind == .fieldExists { return FieldValues(value: spec == nil ? 0 : 1, validate: true, size: 0, type: nil) }
     guard let spec, let last = spec.accessors.last else { return nil }
+    guard spec.bitOffset >= 0 else { throw .notApplicable(site, reason: "negative bit offset \(spec.bitOffset)") }
     guard last.name != nil else {
       // An array element (or the root itself): only offset and size make sense.
       let size = try call(site) { () throws(BTFError) in try btf.size(of: last.type) }
@@ -66,23 +67,24 @@ extension Resolution {
     let bitOffset = spec.bitOffset
     var bitSize = Int(member.bitfieldSize)
     let isBitfield = bitSize > 0
-    var byteSize: Int
+    // Offsets and sizes come from file data: every step below is checked,
+    // so a crafted blob ends in `.notApplicable` rather than an overflow trap.
+    let bad = { (reason: String) in RelocationError.notApplicable(site, reason: reason) }
+    var byteSize = try call(site) { () throws(BTFError) in try btf.size(of: fieldType) }
     var byteOffset: Int
     if isBitfield {
-      byteSize = try call(site) { () throws(BTFError) in try btf.size(of: fieldType) }
-      guard byteSize > 0 else { throw .notApplicable(site, reason: "bitfield of a zero-sized type") }
+      guard byteSize > 0 else { throw bad("bitfield of a zero-sized type") }
       byteOffset = bitOffset / 8 / byteSize * byteSize
-      while bitOffset + bitSize - byteOffset * 8 > byteSize * 8 {
+      while try Self.bitsPast(bitOffset, bitSize, byteOffset, bad) > Self.bits(byteSize, bad) {
         guard byteSize < 8 else {
-          throw .notApplicable(site, reason: "bitfield at bit \(bitOffset), \(bitSize) bits wide, needs more than an 8-byte load")
+          throw bad("bitfield at bit \(bitOffset), \(bitSize) bits wide, needs more than an 8-byte load")
         }
         byteSize *= 2
         byteOffset = bitOffset / 8 / byteSize * byteSize
       }
     } else {
-      byteSize = try call(site) { () throws(BTFError) in try btf.size(of: fieldType) }
       byteOffset = bitOffset / 8
-      bitSize = byteSize * 8
+      bitSize = try Self.bits(byteSize, bad)
     }
     switch kind {
     case .fieldByteOffset:
@@ -101,9 +103,15 @@ extension Resolution {
     case .fieldLeftShift:
       // Little endian: the field's top bit goes to bit 63. Big endian: the
       // load sits in the low `byteSize` bytes, most significant byte first.
-      let shift = order == .little
-        ? 64 - (bitOffset + bitSize - byteOffset * 8)
-        : (8 - byteSize) * 8 + (bitOffset - byteOffset * 8)
+      let shift: Int
+      if order == .little {
+        shift = 64 - (try Self.bitsPast(bitOffset, bitSize, byteOffset, bad))
+      } else {
+        // Only loads of at most 8 bytes have a shift; larger sizes are refused
+        // before `(8 - byteSize) * 8` could overflow.
+        guard byteSize <= 8 else { throw bad("lshift_u64 on a \(byteSize)-byte field") }
+        shift = (8 - byteSize) * 8 + (bitOffset - byteOffset * 8)
+      }
       guard shift >= 0, shift < 64 else {
         throw .notApplicable(site, reason: "lshift_u64 on a \(byteSize)-byte field")
       }
@@ -148,5 +156,26 @@ extension Resolution {
     default:
       throw .unknownKind(site, kind: kind.rawValue)
     }
+  }
+}
+
+extension Resolution {
+  /// `byteSize * 8`, refusing overflow.
+  static func bits(_ byteSize: Int, _ bad: (String) -> RelocationError) throws(RelocationError) -> Int {
+    let (product, overflow) = byteSize.multipliedReportingOverflow(by: 8)
+    guard !overflow else { throw bad("field of \(byteSize) bytes is too large") }
+    return product
+  }
+
+  /// `bitOffset + bitSize - byteOffset * 8`: the end of the field in bits,
+  /// counted from the start of the load at `byteOffset`; refusing overflow.
+  static func bitsPast(_ bitOffset: Int, _ bitSize: Int, _ byteOffset: Int, _ bad: (String) -> RelocationError)
+    throws(RelocationError) -> Int
+  {
+    let (end, o1) = bitOffset.addingReportingOverflow(bitSize)
+    let (start, o2) = byteOffset.multipliedReportingOverflow(by: 8)
+    let (past, o3) = end.subtractingReportingOverflow(start)
+    guard !o1, !o2, !o3 else { throw bad("bit offset \(bitOffset) is too large") }
+    return past
   }
 }

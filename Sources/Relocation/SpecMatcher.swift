@@ -90,19 +90,34 @@ struct SpecMatcher {
   private func matchMember(_ accessor: AccessSpec.Accessor, in id: BTF.TypeID, _ spec: inout AccessSpec)
     throws(RelocationError) -> MemberMatch
   {
+    var entered = Set<BTF.TypeID>()
+    return try matchMember(accessor, in: id, &spec, entered: &entered)
+  }
+
+  /// Each composite is searched at most once per lookup (`entered`): whether
+  /// it holds the name does not depend on how it was reached, so a second
+  /// visit can only miss again. Without this a crafted target whose
+  /// anonymous members repeat (or contain themselves) makes the search
+  /// exponential.
+  private func matchMember(
+    _ accessor: AccessSpec.Accessor, in id: BTF.TypeID, _ spec: inout AccessSpec, entered: inout Set<BTF.TypeID>
+  ) throws(RelocationError) -> MemberMatch {
     let resolved = try call(site) { () throws(BTFError) in try target.resolved(id) }
     guard try call(site, { () throws(BTFError) in try target.kind(of: resolved) }).isComposite else {
       return .missing
     }
+    guard entered.insert(resolved).inserted else { return .missing }
     guard let wanted = accessor.name else { return .missing }
     let localMember = try call(site) { () throws(BTFError) in try local.members(of: accessor.type)[accessor.index] }
     let members = try call(site) { () throws(BTFError) in try target.members(of: resolved) }
+    let bad = { (reason: String) in RelocationError.notApplicable(site, reason: reason) }
     for (index, member) in members.enumerated() {
       guard spec.raw.count < AccessSpec.maximumLength else { return .missing }
+      let saved = spec.bitOffset
       spec.raw.append(index)
-      spec.bitOffset += Int(member.bitOffset)
+      spec.bitOffset = try AccessSpec.added(saved, Int(member.bitOffset), bad)
       if member.name.isAnonymous || target.name(member.name, equals: "") {
-        let inner = try matchMember(accessor, in: member.type, &spec)
+        let inner = try matchMember(accessor, in: member.type, &spec, entered: &entered)
         if case .missing = inner {} else { return inner }
       } else if target.name(member.name, equals: wanted) {
         spec.accessors.append(.init(type: resolved, index: index, name: wanted))
@@ -112,7 +127,7 @@ struct SpecMatcher {
         return compatible ? .found(member.type) : .incompatible
       }
       spec.raw.removeLast()
-      spec.bitOffset -= Int(member.bitOffset)
+      spec.bitOffset = saved
     }
     return .missing
   }

@@ -70,7 +70,9 @@ extension BTF {
       guard let (member, offset) = try findMember(String(memberName), in: object) else {
         throw .memberNotFound(path: fullPath, component: String(memberName), typeID: object.rawValue)
       }
-      current = Field(type: member.type, bitOffset: base + offset, bitfieldSize: Int(member.bitfieldSize),
+      let (bitOffset, overflow) = base.addingReportingOverflow(offset)
+      guard !overflow else { throw .noSize(typeID: object.rawValue, reason: "offset of \(memberName) overflows") }
+      current = Field(type: member.type, bitOffset: bitOffset, bitfieldSize: Int(member.bitfieldSize),
                       container: object, dereferences: dereferences)
       for index in indexes {
         guard case .array(let array) = try resolvedDescriptor(current.type) else {
@@ -78,10 +80,14 @@ extension BTF {
                            found: try kind(of: resolved(current.type)).kernelName)
         }
         let elementSize = try size(of: array.element)
-        let (step, overflow) = (elementSize * 8).multipliedReportingOverflow(by: index)
-        guard !overflow else { throw .noSize(typeID: array.element.rawValue, reason: "offset overflows") }
+        let (elementBits, o1) = elementSize.multipliedReportingOverflow(by: 8)
+        let (step, o2) = elementBits.multipliedReportingOverflow(by: index)
+        let (bitOffset, o3) = current.bitOffset.addingReportingOverflow(step)
+        guard !o1, !o2, !o3 else {
+          throw .noSize(typeID: array.element.rawValue, reason: "offset of [\(index)] overflows")
+        }
         current.type = array.element
-        current.bitOffset += step
+        current.bitOffset = bitOffset
       }
     }
     return current
@@ -90,25 +96,39 @@ extension BTF {
   /// A member by name, looking into anonymous struct/union members; returns
   /// the member and its bit offset from the start of `composite`.
   public func findMember(_ name: String, in composite: TypeID) throws(BTFError) -> (Member, Int)? {
-    try findMember(name, in: composite, depth: 0)
+    var searched = [TypeID: Bool]()
+    return try findMember(name, in: composite, depth: 0, searched: &searched)
   }
 
-  func findMember(_ name: String, in composite: TypeID, depth: Int) throws(BTFError) -> (Member, Int)? {
-    guard depth < BTF.maximumNesting else {
+  /// Each composite is searched once per lookup (`searched`: false while
+  /// its search is under way, true once it has missed): whether it holds
+  /// `name` does not depend on how it was reached, so a second visit would
+  /// miss again. Without this, anonymous members that repeat a type make
+  /// the search exponential on a crafted blob. Meeting a composite whose
+  /// search is under way means it contains itself by value: a loop.
+  func findMember(_ name: String, in composite: TypeID, depth: Int, searched: inout [TypeID: Bool])
+    throws(BTFError) -> (Member, Int)?
+  {
+    guard depth < BTF.maximumNesting, searched[composite] != false else {
       throw .referenceLoop(typeID: composite.rawValue, offset: recordOffset(composite) ?? 0)
     }
+    if searched[composite] == true { return nil }
     let kind = try kind(of: composite)
     guard kind == .struct || kind == .union else { return nil }
+    searched[composite] = false
     for member in try members(of: composite) {
       if member.name.isAnonymous {
         let inner = try resolved(member.type)
-        if let (found, offset) = try findMember(name, in: inner, depth: depth + 1) {
-          return (found, Int(member.bitOffset) + offset)
+        if let (found, offset) = try findMember(name, in: inner, depth: depth + 1, searched: &searched) {
+          let (sum, overflow) = Int(member.bitOffset).addingReportingOverflow(offset)
+          guard !overflow else { throw .noSize(typeID: composite.rawValue, reason: "offset of \(name) overflows") }
+          return (found, sum)
         }
       } else if self.name(member.name, equals: name) {
         return (member, Int(member.bitOffset))
       }
     }
+    searched[composite] = true
     return nil
   }
 }

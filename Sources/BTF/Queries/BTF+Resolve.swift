@@ -89,14 +89,27 @@ extension BTF {
   /// struct is packed (a member sits off its natural alignment or the size
   /// is not a multiple of it).
   public func alignment(of id: TypeID) throws(BTFError) -> Int {
-    try alignment(of: id, depth: 0)
+    var known = [TypeID: Int]()
+    return try alignment(of: id, depth: 0, known: &known)
   }
 
   /// Structs nest by value only finitely in C; a blob whose struct contains
   /// itself would recurse forever, so depth is bounded.
   static var maximumNesting: Int { 256 }
 
-  func alignment(of id: TypeID, depth: Int) throws(BTFError) -> Int {
+  /// `known` remembers each type's alignment within one query: a struct
+  /// whose members repeat a struct type (S0 { S1 a; S1 b; }, S1 { S2 a;
+  /// S2 b; } ...) would otherwise be walked an exponential number of times.
+  /// A type's alignment does not depend on where it was reached, so the
+  /// answer is the same; only types whose walk finished are remembered.
+  func alignment(of id: TypeID, depth: Int, known: inout [TypeID: Int]) throws(BTFError) -> Int {
+    if let align = known[id] { return align }
+    let align = try uncachedAlignment(of: id, depth: depth, known: &known)
+    known[id] = align
+    return align
+  }
+
+  private func uncachedAlignment(of id: TypeID, depth: Int, known: inout [TypeID: Int]) throws(BTFError) -> Int {
     guard depth < BTF.maximumNesting else {
       throw .referenceLoop(typeID: id.rawValue, offset: recordOffset(id) ?? 0)
     }
@@ -107,17 +120,17 @@ extension BTF {
     case .enum(let t), .enum64(let t): return max(1, min(Int(t.size), pointerSize))
     case .float(let t): return max(1, min(Int(t.size), pointerSize))
     case .pointer: return pointerSize
-    case .array(let a): return try alignment(of: a.element, depth: depth + 1)
+    case .array(let a): return try alignment(of: a.element, depth: depth + 1, known: &known)
     case .struct(let t), .union(let t):
       var maximum = 1
       for member in try members(of: target) {
-        let align = try alignment(of: member.type, depth: depth + 1)
+        let align = try alignment(of: member.type, depth: depth + 1, known: &known)
         if !member.isBitfield && member.bitOffset % UInt32(8 * align) != 0 { return 1 }
         maximum = max(maximum, align)
       }
       if t.size % UInt32(maximum) != 0 { return 1 }
       return maximum
-    case .variable(let v): return try alignment(of: v.type, depth: depth + 1)
+    case .variable(let v): return try alignment(of: v.type, depth: depth + 1, known: &known)
     default:
       throw .noSize(typeID: id.rawValue, reason: "\(descriptor.kind.kernelName) has no alignment")
     }
