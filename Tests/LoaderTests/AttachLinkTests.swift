@@ -157,6 +157,20 @@ import UAPI
     }
   }
 
+  /// The leak check runs alone in a child process (see AttachLeakChildTests),
+  /// where no other suite opens descriptors meanwhile.
+  @Test func noDescriptorLeaksOverAttachCycles() throws {
+    let child = try Isolation.run(suite: "AttachLeakChildTests")
+    #expect(child.status == 0, "\(child.output.suffix(3000))")
+    #expect(child.output.contains("noDescriptorLeaksOverAttachCycles"), "the child ran the check")
+  }
+}
+
+/// Runs only in the child process started by
+/// `AttachLinkTests.noDescriptorLeaksOverAttachCycles`.
+@Suite(.kernel, .serialized,
+       .enabled(if: Isolation.isChild(running: "AttachLeakChildTests"), "runs alone in a child process"))
+struct AttachLeakChildTests {
   /// 100 attach/detach cycles of a perf link, a raw tracepoint and a uprobe
   /// leave the descriptor count where it was.
   @Test func noDescriptorLeaksOverAttachCycles() throws {
@@ -176,10 +190,9 @@ import UAPI
       a.close()
       _ = (b, c)
     }
-    // Other suites run in parallel and open descriptors of their own: a
-    // leak here would be 100 or more (one per cycle), so allow some noise.
+    // This suite runs alone in its own process: the count must come back exactly.
     let end = openDescriptorCount()
-    #expect(end < start + 20, "descriptors: \(start) before, \(end) after 300 attachments")
+    #expect(end == start, "descriptors: \(start) before, \(end) after 300 attachments")
     // Every link is gone from the kernel: none of their descriptors survived.
     // The kernel frees a released link after an RCU grace period (uprobe and
     // perf links wait for tasks-trace RCU), so give stragglers a moment.
