@@ -54,7 +54,8 @@ import UAPI
     let link = try #require(try program.autoAttach())
     let before = try AttachKit.runCount(program)
     _ = try AttachKit.program(loaded, "xdp_prog").testRun(data: [UInt8](repeating: 0, count: 64))
-    #expect(try AttachKit.runCount(program) == before + 1)
+    // Test runs of other suites, in parallel, fire it too: at least ours.
+    #expect(try AttachKit.runCount(program) >= before + 1)
     _ = link
   }
 

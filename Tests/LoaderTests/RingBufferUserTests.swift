@@ -1,5 +1,7 @@
+import Foundation
 import Loader
 import Syscall
+import Synchronization
 import Testing
 import TestSupport
 
@@ -72,13 +74,23 @@ struct RingBufferUserTests {
     #expect(throws: EventError.self) { try ring.write(payload) }
     #expect(throws: EventError.self) { try ring.write(payload, timeout: .milliseconds(20)) }
     let drainerFD = drainer.rawValue
-    let drain = Task.detached {
-      try await Task.sleep(for: .milliseconds(50))
-      _ = try BPF.testRun(BPF.TestRunAttributes(
-        program: BorrowedFD(drainerFD), data: [UInt8](repeating: 0, count: 64), repeatCount: 1))
+    // The drain runs on a thread of its own: the write below blocks this
+    // thread, and a task could wait behind it for a cooperative-pool thread.
+    let drained = DispatchSemaphore(value: 0)
+    let drainFailed = Atomic<Bool>(false)
+    Thread.detachNewThread {
+      usleep(50_000)
+      do {
+        _ = try BPF.testRun(BPF.TestRunAttributes(
+          program: BorrowedFD(drainerFD), data: [UInt8](repeating: 0, count: 64), repeatCount: 1))
+      } catch {
+        drainFailed.store(true, ordering: .relaxed)
+      }
+      drained.signal()
     }
-    try ring.write(payload, timeout: .seconds(5))
-    try await drain.value
+    try ring.write(payload, timeout: .seconds(30))
+    drained.wait()
+    #expect(!drainFailed.load(ordering: .relaxed))
     try EventPrograms.run(drainer, count: 1)
     #expect(try EventPrograms.read(counters: counters)[0] == 5)
   }
