@@ -6,19 +6,7 @@ import TestSupport
 
 /// Opening and closing buffers (and iterating their events, which starts a
 /// waiter thread) leaves no descriptors and no mappings behind.
-/// The check itself runs alone in a child process (`EventsLeakTests`), where
-/// no other suite opens descriptors or mappings meanwhile.
-@Suite("Event buffers leak nothing", .kernel)
-struct EventsLeakParentTests {
-  @Test func leakCheckPassesInItsOwnProcess() throws {
-    let child = try Isolation.run(suite: "EventsLeakTests")
-    #expect(child.status == 0, "\(child.output.suffix(3000))")
-    #expect(child.output.contains("hundredOpenCloseCyclesLeakNoDescriptorsOrMappings"), "the child ran the check")
-  }
-}
-
-@Suite(.kernel, .serialized,
-       .enabled(if: Isolation.isChild(running: "EventsLeakTests"), "runs alone in a child process"))
+@Suite("Event buffers leak nothing", .kernel, .serialized)
 struct EventsLeakTests {
   static func mappingCount() -> Int {
     ((try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8)) ?? "")

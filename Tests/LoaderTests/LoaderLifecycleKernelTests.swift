@@ -8,12 +8,36 @@ import UAPI
 
 /// Releasing, pinning and privileges, in the running kernel.
 @Suite(.kernel, .serialized) struct LoaderLifecycleKernelTests {
-  /// The 200-load leak check runs alone in a child process
-  /// (`LoaderLeakChildTests`), where no other suite opens descriptors.
   @Test func twoHundredLoadsLeakNoDescriptors() throws {
-    let child = try Isolation.run(suite: "LoaderLeakChildTests")
-    #expect(child.status == 0, "\(child.output.suffix(3000))")
-    #expect(child.output.contains("twoHundredLoadsLeakNoDescriptors"), "the child ran the check")
+    // Warm the process-wide caches (kernel BTF, config, symbols, probes) first.
+    try KernelSupport.load("globals.bpf.o").close()
+    let before = openDescriptorCount()
+    var mapIDs = Set<UInt32>(), programIDs = Set<UInt32>()
+    for i in 0 ..< 200 {
+      let fixture = i % 2 == 0 ? "programs.bpf.o" : "globals.bpf.o"
+      let loaded = try KernelSupport.load(fixture)
+      #expect(!loaded.programs.isEmpty)
+      for map in loaded.maps { mapIDs.insert(try map.info().id) }
+      for program in loaded.programs { programIDs.insert(try program.info().id) }
+      if i % 3 == 0 { loaded.close() }  // explicit close and plain drop both release
+    }
+    // No descriptor of this process refers to any map or program loaded
+    // above (the kernel's /proc/self/fdinfo names each BPF fd's id) ...
+    let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fdinfo")) ?? []
+    for fd in fds {
+      guard let info = try? String(contentsOfFile: "/proc/self/fdinfo/\(fd)", encoding: .utf8) else { continue }
+      for line in info.split(separator: "\n") {
+        let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, let id = UInt32(parts[1]) else { continue }
+        #expect(!(parts[0] == "map_id" && mapIDs.contains(id)), "fd \(fd) still holds map \(id)")
+        #expect(!(parts[0] == "prog_id" && programIDs.contains(id)), "fd \(fd) still holds program \(id)")
+      }
+    }
+    #expect(mapIDs.count >= 200 && programIDs.count >= 200)
+    // ... and the count is back where it was (other suites run in parallel
+    // and open files of their own, so only a per-load leak, which would show
+    // as hundreds, is told from their noise).
+    #expect(abs(openDescriptorCount() - before) < 20, "\(before) -> \(openDescriptorCount())")
   }
 
   @Test func pinnedMapReusedAcrossOpensAndMismatchRefused() throws {
@@ -186,43 +210,5 @@ import UAPI
     var out = [UInt8](repeating: 0, count: count)
     let found = try key.withUnsafeBytes { k in try out.withUnsafeMutableBytes { try BPF.lookup(map: fd, key: k.baseAddress, value: $0.baseAddress!) } }
     return found ? out : nil
-  }
-}
-
-/// Runs only in the child process started by
-/// `LoaderLifecycleKernelTests.twoHundredLoadsLeakNoDescriptors`.
-@Suite(.kernel, .serialized,
-       .enabled(if: Isolation.isChild(running: "LoaderLeakChildTests"), "runs alone in a child process"))
-struct LoaderLeakChildTests {
-  @Test func twoHundredLoadsLeakNoDescriptors() throws {
-    // Warm the process-wide caches (kernel BTF, config, symbols, probes) first.
-    try KernelSupport.load("globals.bpf.o").close()
-    let before = openDescriptorCount()
-    var mapIDs = Set<UInt32>(), programIDs = Set<UInt32>()
-    for i in 0 ..< 200 {
-      let fixture = i % 2 == 0 ? "programs.bpf.o" : "globals.bpf.o"
-      let loaded = try KernelSupport.load(fixture)
-      #expect(!loaded.programs.isEmpty)
-      for map in loaded.maps { mapIDs.insert(try map.info().id) }
-      for program in loaded.programs { programIDs.insert(try program.info().id) }
-      if i % 3 == 0 { loaded.close() }  // explicit close and plain drop both release
-    }
-    // No descriptor of this process refers to any map or program loaded
-    // above (the kernel's /proc/self/fdinfo names each BPF fd's id) ...
-    let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fdinfo")) ?? []
-    for fd in fds {
-      guard let info = try? String(contentsOfFile: "/proc/self/fdinfo/\(fd)", encoding: .utf8) else { continue }
-      for line in info.split(separator: "\n") {
-        let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-        guard parts.count == 2, let id = UInt32(parts[1]) else { continue }
-        #expect(!(parts[0] == "map_id" && mapIDs.contains(id)), "fd \(fd) still holds map \(id)")
-        #expect(!(parts[0] == "prog_id" && programIDs.contains(id)), "fd \(fd) still holds program \(id)")
-      }
-    }
-    #expect(mapIDs.count >= 200 && programIDs.count >= 200)
-    // ... and the count is back where it was (other suites run in parallel
-    // and open files of their own, so only a per-load leak, which would show
-    // as hundreds, is told from their noise).
-    #expect(abs(openDescriptorCount() - before) < 20, "\(before) -> \(openDescriptorCount())")
   }
 }
