@@ -90,7 +90,8 @@ struct RingBufferUserTests {
     }
     try ring.write(payload, timeout: .seconds(30))
     drained.wait()
-    #expect(!drainFailed.load(ordering: .relaxed))
+    let failed = drainFailed.load(ordering: .relaxed)
+    #expect(!failed, "the drain's test run failed")
     try EventPrograms.run(drainer, count: 1)
     #expect(try EventPrograms.read(counters: counters)[0] == 5)
   }
