@@ -64,7 +64,7 @@ import UAPI
   @Test func rawTracepointLinkRefusesUpdate() throws {
     let loaded = try AttachKit.load("sections.bpf.o", only: ["raw_tp_sys_enter", "raw_tp_manual"])
     let link = try AttachKit.program(loaded, "raw_tp_sys_enter").attach(to: .rawTracepoint("sys_enter"))
-    let other = try #require(try AttachKit.program(loaded, "raw_tp_manual").borrowedFD)
+    let other = try AttachKit.program(loaded, "raw_tp_manual")
     do {
       try link.update(program: other)
       Issue.record("updated a raw tracepoint link")
@@ -85,10 +85,10 @@ import UAPI
     let old = try AttachKit.program(loaded, "cgroup_skb_egress")
     let new = try AttachKit.program(loaded, "cgroup_skb_any")
     let link = try old.attach(to: .cgroup(path: cgroup))
-    try link.update(program: try #require(new.borrowedFD), expected: try #require(old.borrowedFD))
+    try link.update(program: new, expected: old)
     #expect(try link.info().programID == (try new.info().id))
     #expect(throws: AttachError.self, "the link no longer runs the old program") {
-      try link.update(program: try #require(new.borrowedFD), expected: try #require(old.borrowedFD))
+      try link.update(program: new, expected: old)
     }
     let before = (try AttachKit.runCount(old), try AttachKit.runCount(new))
     #expect(try runProcess(AttachKit.netClient, ["--cgroup", cgroup, "echo"]).status == 0)
@@ -209,7 +209,7 @@ struct AttachLeakChildTests {
 /// libbpf's section table documents it (no kernel needed).
 @Suite struct AttachAutoPlanTests {
   static func point(_ section: String) throws -> AttachPoint? {
-    try AttachableProgram(fd: BorrowedFD(-1), name: "p", section: try ProgramSection.parse(section)).autoAttachPoint()
+    try AttachPoint.automatic(for: try ProgramSection.parse(section), program: "p")
   }
 
   @Test func plansFollowTheSectionTable() throws {

@@ -152,15 +152,19 @@ import UAPI
     let loaded = try AttachKit.load("sections.bpf.o", only: ["sk_msg_prog", "sk_skb_verdict"])
     let msg = try AttachKit.program(loaded, "sk_msg_prog")
     let verdict = try AttachKit.program(loaded, "sk_skb_verdict")
-    let sending = try BPF.createMap(MapCreateAttributes(type: .sockmap, keySize: 4, valueSize: 4, maxEntries: 1))
-    let receiving = try BPF.createMap(MapCreateAttributes(type: .sockmap, keySize: 4, valueSize: 4, maxEntries: 1))
-    let links = [try msg.attach(to: .sockMap(sending.borrowed)), try verdict.attach(to: .sockMap(receiving.borrowed))]
+    let sending = LoadedObject.Map.adopting(
+      try BPF.createMap(MapCreateAttributes(type: .sockmap, keySize: 4, valueSize: 4, maxEntries: 1)),
+      name: "sending", type: .sockmap)
+    let receiving = LoadedObject.Map.adopting(
+      try BPF.createMap(MapCreateAttributes(type: .sockmap, keySize: 4, valueSize: 4, maxEntries: 1)),
+      name: "receiving", type: .sockmap)
+    let links = [try msg.attach(to: .sockMap(sending)), try verdict.attach(to: .sockMap(receiving))]
     #expect(try links[0].info().type == .sockmap || !links[0].isBPFLink)
 
     let (client, server) = try Self.tcpPair()
     defer { close(client); close(server) }
-    try Self.put(client, in: sending.borrowed)
-    try Self.put(server, in: receiving.borrowed)
+    try sending.withFD { try Self.put(client, in: $0) }
+    try receiving.withFD { try Self.put(server, in: $0) }
     let before = (try AttachKit.runCount(msg), try AttachKit.runCount(verdict))
     let sent = "hello".withCString { send(client, $0, 5, 0) }
     #expect(sent == 5)

@@ -78,7 +78,7 @@ import UAPI
     }
     #expect(!(try Self.congestionControls()).contains(Substring(name)), "a BPF_F_LINK map registers only through a link")
 
-    let link = try StructOpsAttach.register(map: map.borrowed, name: name)
+    let link = try StructOpsAttach.register(map: LoadedObject.Map.adopting(map, name: name, type: .structOps))
     #expect(try Self.congestionControls().contains(Substring(name)))
     #expect(try link.info().type == .structOps)
     link.close()

@@ -136,7 +136,7 @@ import UAPI
   @Test func kprobeAttachPlans() throws {
     func point(_ section: String) throws -> AttachPoint? {
       let s = try ProgramSection.parse(section)
-      return try AttachableProgram(fd: BorrowedFD(-1), name: "p", section: s).autoAttachPoint()
+      return try AttachPoint.automatic(for: s, program: "p")
     }
     #expect(try point("kprobe/do_unlinkat+4") == .kprobe(function: "do_unlinkat", offset: 4))
     #expect(try point("kretprobe/do_unlinkat") == .kprobe(function: "do_unlinkat", isReturn: true))

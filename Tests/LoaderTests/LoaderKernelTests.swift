@@ -190,11 +190,11 @@ import UAPI
     // freplace of a loaded program's global function: refused the same way.
     let target = try KernelSupport.load("programs.bpf.o")
     defer { target.close() }
-    let targetFD = try #require(target.program(named: "test_subprogs")?.borrowedFD)
+    let targetProgram = try #require(target.program(named: "test_subprogs"))
     for p in sections.programs {
       try sections.withProgram(p.name) {
         $0.autoload = p.name == "freplace_handler"
-        $0.attachProgramFD = targetFD
+        $0.attachProgram = targetProgram
         $0.attachTarget = "add_global"
       }
     }

@@ -150,16 +150,16 @@ import UAPI
 
   @Test func reusedFDIsDuplicatedNotCreated() throws {
     let kernel = FakeKernel()
-    let existing = try FakeKernel.memfd(size: 8)
+    let existing = LoadedObject.Map.adopting(try FakeKernel.memfd(size: 8), name: "existing", type: .progArray)
     var object = try Object.open(path: Fixture.object("programs.bpf.o").path)
-    try object.withMap("jump_table") { $0.reusedFD = existing.borrowed }
+    try object.withMap("jump_table") { $0.reusedMap = existing }
     let loaded = try object.load(kernel: kernel)
     defer { loaded.close() }
     #expect(kernel.map("jump_table") == nil)
     let map = try #require(loaded.map(named: "jump_table"))
     #expect(map.isReused)
     let fd = try #require(map.borrowedFD)
-    #expect(fd.rawValue != existing.rawValue)  // a duplicate, owned by the handle
+    #expect(fd.rawValue != existing.borrowedFD?.rawValue)  // a duplicate, owned by the handle
     // Slots of a reused map are left as they are.
     #expect(kernel.snapshot.updates.map(\.map) == ["programs.bss"])
   }

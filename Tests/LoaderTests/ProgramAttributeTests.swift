@@ -178,10 +178,11 @@ import UAPI
     for p in object.programs { try object.withProgram(p.name) { $0.autoload = p.name == "freplace_handler" } }
     // Without the program to replace a function of, the error says what to set.
     let missing = try #require(loadError { _ = try object.load(kernel: FakeKernel(programBTF: btf)) })
-    #expect(missing.description.contains("attachProgramFD"))
+    #expect(missing.description.contains("attachProgram"))
 
+    let targetProgram = LoadedObject.Program.adopting(targetFD, name: "test_subprogs", sectionName: "tc")
     try object.withProgram("freplace_handler") {
-      $0.attachProgramFD = targetFD.borrowed
+      $0.attachProgram = targetProgram
       $0.attachTarget = "add_global"
     }
     let kernel = FakeKernel(programBTF: btf)
@@ -190,6 +191,6 @@ import UAPI
     let call = try #require(kernel.load("freplace_handler"))
     #expect(call.attributes.type == .ext)
     #expect(call.attributes.attachBTFID == id)
-    #expect(call.attributes.attachProgramFD == targetFD.borrowed)
+    #expect(call.attributes.attachProgramFD == targetProgram.borrowedFD)
   }
 }

@@ -3,7 +3,7 @@ import UAPI
 
 /// Where to attach a program, with the hook's options.
 ///
-/// One case per kind of hook; `AttachableProgram.attach(to:)` does the
+/// One case per kind of hook; `LoadedObject.Program.attach(to:)` does the
 /// work. Options default to what libbpf does without options.
 public enum AttachPoint: Sendable, Hashable {
   /// A tracefs tracepoint (`tp/<category>/<name>`), through a perf event.
@@ -15,7 +15,7 @@ public enum AttachPoint: Sendable, Hashable {
   case tracing(cookie: UInt64 = 0)
   /// freplace onto a function of another BPF program, chosen now rather
   /// than at load: the target program and the function's BTF id in it.
-  case replace(program: BorrowedFD, functionBTFID: UInt32)
+  case replace(program: LoadedObject.Program, functionBTFID: UInt32)
   /// lsm_cgroup: an LSM hook for the tasks of one cgroup v2 directory.
   case lsmCgroup(path: String)
   /// A BPF iterator; read it with `Link.readIterator()`.
@@ -60,7 +60,7 @@ public enum AttachPoint: Sendable, Hashable {
   /// A network namespace (sk_lookup, flow_dissector); nil: this process's.
   case networkNamespace(path: String? = nil)
   /// A sockmap or sockhash (sk_msg, sk_skb); attach type from the program when nil.
-  case sockMap(BorrowedFD, attachType: AttachType? = nil)
+  case sockMap(LoadedObject.Map, attachType: AttachType? = nil)
   /// A netfilter hook. Kernel: `NFPROTO_IPV4` = 2, `NF_INET_LOCAL_IN` = 1.
   case netfilter(protocolFamily: UInt32, hook: UInt32, priority: Int32, flags: UInt32 = 0)
 
@@ -70,7 +70,7 @@ public enum AttachPoint: Sendable, Hashable {
     case .tracepoint(let c, let n, _): "tracepoint \(c)/\(n)"
     case .rawTracepoint(let n, _): "raw tracepoint \(n)"
     case .tracing: "its load-time BTF target"
-    case .replace(_, let id): "BPF function (BTF id \(id))"
+    case .replace(let p, let id): "BPF function (BTF id \(id)) of program \(p.name)"
     case .lsmCgroup(let p): "cgroup \(p) (lsm_cgroup)"
     case .iterator(let s): "iterator (\(s))"
     case .uprobe(let path, let f, let o, let r, _, _, _):
@@ -87,7 +87,7 @@ public enum AttachPoint: Sendable, Hashable {
     case .cgroup(let p, _): "cgroup \(p)"
     case .cgroupFD(let fd, _): "cgroup (\(fd))"
     case .networkNamespace(let p): "network namespace \(p ?? "/proc/self/ns/net")"
-    case .sockMap(let fd, _): "sockmap (\(fd))"
+    case .sockMap(let map, _): "sockmap \(map.name)"
     case .netfilter(let pf, let h, let p, _): "netfilter pf \(pf) hook \(h) priority \(p)"
     }
   }

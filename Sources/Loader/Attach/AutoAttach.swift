@@ -1,7 +1,7 @@
 import ELFReader
 import UAPI
 
-extension AttachableProgram {
+extension AttachPoint {
   /// Where the SEC() name says to attach, exactly where libbpf auto-attaches:
   /// nil for sections libbpf does not auto-attach (XDP, tc, cgroup,
   /// sockets... need an interface or cgroup), a point for those whose name
@@ -11,7 +11,9 @@ extension AttachableProgram {
   /// attach at their load-time target; iterators over everything. A
   /// section with a malformed target throws its reason, as libbpf fails
   /// its skeleton attach. USDT needs the object's spec table.
-  public func autoAttachPoint(usdtSpecs: USDTSpecTable? = nil) throws(AttachError) -> AttachPoint? {
+  public static func automatic(
+    for section: ProgramSection?, program name: String, usdtSpecs: USDTSpecTable? = nil
+  ) throws(AttachError) -> AttachPoint? {
     guard let section else { return nil }
     guard section.flags.contains(.autoAttach) else { return nil }
     if let reason = section.invalidTargetReason {
@@ -53,12 +55,5 @@ extension AttachableProgram {
     case .structOps?:
       return nil
     }
-  }
-
-  /// Attaches where the SEC() name says (see `autoAttachPoint`); nil when
-  /// the section is not auto-attachable.
-  public func autoAttach(usdtSpecs: USDTSpecTable? = nil) throws(AttachError) -> Link? {
-    guard let point = try autoAttachPoint(usdtSpecs: usdtSpecs) else { return nil }
-    return try attach(to: point)
   }
 }

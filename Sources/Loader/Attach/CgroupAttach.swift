@@ -1,7 +1,7 @@
 import Syscall
 import UAPI
 
-extension AttachableProgram {
+extension AttachScope {
   /// cgroup programs (skb, sock, sock_addr, sockopt, sysctl, device,
   /// sock_ops): a cgroup link on a cgroup v2 directory.
   ///
@@ -35,18 +35,23 @@ extension AttachableProgram {
 /// Kernel: `BPF_LINK_CREATE` with the map's fd as `prog_fd` and
 /// `BPF_STRUCT_OPS` (6.4); closing the link unregisters the ops.
 public enum StructOpsAttach {
-  public static func register(map: BorrowedFD, name: String) throws(AttachError) -> Link {
-    do {
-      let link = try BPF.createLink(LinkCreateAttributes(program: map, target: .none, attachType: .structOps))
-      return Link(program: name, target: "struct_ops map", bpfLink: link)
-    } catch {
-      throw .syscall(error, program: name, target: "struct_ops map",
-                     hint: error.errno == .EINVAL ? "the map must be created with BPF_F_LINK (a .struct_ops.link section)" : nil)
+  public static func register(map: LoadedObject.Map) throws(AttachError) -> Link {
+    try map.withDescriptor(closed: { AttachError.linkClosed(program: map.name, target: "struct_ops map") }) {
+      (fd) throws(AttachError) in
+      do throws(SyscallError) {
+        let link = try BPF.createLink(LinkCreateAttributes(program: fd, target: .none, attachType: .structOps))
+        return Link(program: map.name, target: "struct_ops map", bpfLink: link)
+      } catch {
+        throw .syscall(error, program: map.name, target: "struct_ops map",
+                       hint: error.errno == .EINVAL ? "the map must be created with BPF_F_LINK (a .struct_ops.link section)" : nil)
+      }
     }
   }
 
   /// Replaces the struct_ops map behind a link. Kernel: `BPF_LINK_UPDATE` (6.4).
-  public static func update(_ link: Link, map: BorrowedFD) throws(AttachError) {
-    try link.update(program: map)
+  public static func update(_ link: Link, map: LoadedObject.Map) throws(AttachError) {
+    try map.withDescriptor(closed: { AttachError.linkClosed(program: map.name, target: "struct_ops map") }) {
+      (fd) throws(AttachError) in try link.update(programFD: fd, expected: nil)
+    }
   }
 }

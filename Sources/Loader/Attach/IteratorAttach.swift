@@ -1,7 +1,7 @@
 import Glibc
 import Syscall
 
-extension AttachableProgram {
+extension AttachScope {
   /// iter: an iterator link (`BPF_LINK_CREATE` with `BPF_TRACE_ITER` and the
   /// `bpf_iter_link_info`); each `Link.readIterator()` runs it once.
   ///
@@ -18,8 +18,8 @@ extension Link {
   ///
   /// Kernel: `BPF_ITER_CREATE`, then `read` until end of file.
   public func readIterator() throws(AttachError) -> [UInt8] {
-    let link = try requireBPFLink()
-    let iteration = try newIteration(link)
+    // The iteration is its own descriptor: the link may close meanwhile.
+    let iteration = try withLinkDescriptor { (link) throws(AttachError) in try newIteration(link) }
     var output: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 8192)
     while true {

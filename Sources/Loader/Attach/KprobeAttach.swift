@@ -1,6 +1,6 @@
 import Syscall
 
-extension AttachableProgram {
+extension AttachScope {
   /// kprobe/kretprobe/ksyscall: a perf event on the `kprobe` PMU
   /// (`config1` = function name, `config2` = offset, the `retprobe` bit)
   /// and a perf link.

@@ -6,126 +6,151 @@ import UAPI
 /// An attachment of a program to a hook, owned by this value: it is
 /// detached when the value is dropped or closed, unless it was pinned.
 ///
-/// Three mechanisms sit behind one type:
-/// - a BPF link (`BPF_LINK_CREATE`, `BPF_RAW_TRACEPOINT_OPEN`), which can
-///   be pinned, updated and queried;
-/// - a perf event running the program (`PERF_EVENT_IOC_SET_BPF`, kernels
-///   without perf links), detached by closing the event;
-/// - a legacy `BPF_PROG_ATTACH` (sockmaps), detached with `BPF_PROG_DETACH`.
-/// A perf-event BPF link also owns its perf event; an attachment made of
-/// several kernel objects (USDT with several sites, perf_event on every CPU)
-/// owns its parts.
+/// What is behind it is one of `Backing`'s cases; the mutable parts (the
+/// pin, the clean-ups, a legacy attachment, whether it was closed) sit
+/// behind one lock, and each descriptor is a `SharedDescriptor`, so a call
+/// using the link's descriptor never races its `close()`.
 public final class Link: Sendable {
   /// The program's name and a description of the hook, for messages.
   public let programName: String
   public let target: String
 
-  let handle: Mutex<OwnedFD?>
-  /// The perf event behind a perf link, closed after the link.
-  let perfEvent: Mutex<OwnedFD?>
-  let legacy: Mutex<LegacyAttachment?>
-  let parts: [Link]
-  let cleanups: Mutex<[@Sendable () -> Void]>
-  let pinnedPath = Mutex<String?>(nil)
-  /// True for a BPF link fd (pinnable, updatable).
-  public let isBPFLink: Bool
-
-  init(program: String, target: String, bpfLink: consuming OwnedFD, perfEvent: consuming OwnedFD? = nil) {
-    self.programName = program
-    self.target = target
-    self.handle = Mutex(Optional(bpfLink))
-    self.perfEvent = Mutex(perfEvent)
-    self.legacy = Mutex(nil)
-    self.parts = []
-    self.cleanups = Mutex([])
-    self.isBPFLink = true
+  /// The kernel objects that make the attachment.
+  enum Backing: Sendable {
+    /// A BPF link (`BPF_LINK_CREATE`, `BPF_RAW_TRACEPOINT_OPEN`): pinnable,
+    /// updatable, queryable. A perf link also owns its perf event, closed
+    /// after the link.
+    case bpfLink(SharedDescriptor, perfEvent: SharedDescriptor?)
+    /// A perf event running the program (`PERF_EVENT_IOC_SET_BPF`, kernels
+    /// without perf links): detached by closing the event.
+    case perfEvent(SharedDescriptor)
+    /// `BPF_PROG_ATTACH` (sockmaps), undone by `BPF_PROG_DETACH`; the
+    /// descriptors it needs are in `State.legacy`.
+    case legacy
+    /// Several attachments made as one (USDT sites, perf events per CPU).
+    case group([Link])
   }
 
-  init(program: String, target: String, perfEventRunningProgram event: consuming OwnedFD) {
-    self.programName = program
-    self.target = target
-    self.handle = Mutex(Optional(event))
-    self.perfEvent = Mutex(nil)
-    self.legacy = Mutex(nil)
-    self.parts = []
-    self.cleanups = Mutex([])
-    self.isBPFLink = false
+  struct State: ~Copyable {
+    var legacy: LegacyAttachment?
+    var pinnedPath: String?
+    var cleanups: [@Sendable () -> Void] = []
+    var isClosed = false
   }
 
-  init(program: String, target: String, legacy attachment: consuming LegacyAttachment) {
+  let backing: Backing
+  let state: Mutex<State>
+
+  private init(program: String, target: String, backing: Backing, legacy: consuming LegacyAttachment? = nil) {
     self.programName = program
     self.target = target
-    self.handle = Mutex(nil)
-    self.perfEvent = Mutex(nil)
-    self.legacy = Mutex(Optional(attachment))
-    self.parts = []
-    self.cleanups = Mutex([])
-    self.isBPFLink = false
+    self.backing = backing
+    self.state = Mutex(State(legacy: legacy))
   }
 
-  init(program: String, target: String, parts: [Link]) {
-    self.programName = program
-    self.target = target
-    self.handle = Mutex(nil)
-    self.perfEvent = Mutex(nil)
-    self.legacy = Mutex(nil)
-    self.parts = parts
-    self.cleanups = Mutex([])
-    self.isBPFLink = false
+  convenience init(program: String, target: String, bpfLink: consuming OwnedFD, perfEvent: consuming OwnedFD? = nil) {
+    let event: SharedDescriptor? = switch consume perfEvent {
+    case .some(let fd): SharedDescriptor(fd)
+    case .none: nil
+    }
+    self.init(program: program, target: target, backing: .bpfLink(SharedDescriptor(bpfLink), perfEvent: event))
+  }
+
+  convenience init(program: String, target: String, perfEventRunningProgram event: consuming OwnedFD) {
+    self.init(program: program, target: target, backing: .perfEvent(SharedDescriptor(event)))
+  }
+
+  convenience init(program: String, target: String, legacy attachment: consuming LegacyAttachment) {
+    self.init(program: program, target: target, backing: .legacy, legacy: attachment)
+  }
+
+  convenience init(program: String, target: String, parts: [Link]) {
+    self.init(program: program, target: target, backing: .group(parts))
   }
 
   deinit { release() }
 
   /// Runs `work` when the link is closed (USDT semaphores, spec ids).
   func onClose(_ work: @escaping @Sendable () -> Void) {
-    cleanups.withLock { $0.append(work) }
+    state.withLock { $0.cleanups.append(work) }
   }
 
   /// The links this one is made of (one per USDT site, per CPU...); empty
   /// for a single link.
-  public var components: [Link] { parts }
+  public var components: [Link] {
+    if case .group(let parts) = backing { return parts }
+    return []
+  }
 
-  /// The BPF link descriptor, nil for perf-event or legacy attachments and
-  /// after `close()`. Borrowed: valid while this value is open.
-  public var fd: BorrowedFD? {
-    guard isBPFLink else { return nil }
-    return handle.withLock { owned -> BorrowedFD? in
-      if let fd = owned?.borrowed { return fd }
-      return nil
-    }
+  /// True for a BPF link (pinnable, updatable).
+  public var isBPFLink: Bool {
+    if case .bpfLink = backing { return true }
+    return false
+  }
+
+  /// The BPF link descriptor while open, unguarded: for the project's own
+  /// code and tests. Use `withFD`.
+  package var fd: BorrowedFD? {
+    guard case .bpfLink(let link, _) = backing else { return nil }
+    return link.unguardedDescriptor
+  }
+
+  /// Runs `body` with the BPF link's descriptor, which stays open until
+  /// `body` returns even if another thread closes the link meanwhile.
+  /// Throws when this is not a BPF link or it was closed.
+  public func withFD<R>(_ body: (BorrowedFD) throws -> R) throws -> R {
+    guard case .bpfLink(let link, _) = backing else { throw notABPFLink() }
+    guard let result = try link.withDescriptor(body) else { throw AttachError.linkClosed(program: programName, target: target) }
+    return result
   }
 
   /// Whether anything is still attached through this value.
   public var isOpen: Bool {
-    handle.withLock { $0 != nil } || legacy.withLock { $0 != nil } || parts.contains { $0.isOpen }
+    switch backing {
+    case .bpfLink(let fd, _), .perfEvent(let fd): !fd.isClosed
+    case .legacy: state.withLock { $0.legacy != nil }
+    case .group(let parts): parts.contains { $0.isOpen }
+    }
   }
 
-  /// Closes every descriptor. A BPF link that is pinned stays attached
-  /// (the pin holds it); everything else is detached.
+  /// Closes every descriptor (each as soon as no call is using it). A BPF
+  /// link that is pinned stays attached (the pin holds it); everything else
+  /// is detached.
   public func close() { release() }
 
   private func release() {
-    for part in parts { part.release() }
-    if let fd = handle.withLock({ $0.take() }) { try? fd.close() }
-    if let fd = perfEvent.withLock({ $0.take() }) { try? fd.close() }
-    if let attachment = legacy.withLock({ $0.take() }) { attachment.detach() }
-    let work = cleanups.withLock { list -> [@Sendable () -> Void] in
-      let all = list
-      list.removeAll()
+    switch backing {
+    case .bpfLink(let link, let event):
+      link.close()
+      event?.close()
+    case .perfEvent(let event):
+      event.close()
+    case .legacy:
+      if let attachment = state.withLock({ $0.legacy.take() }) { attachment.detach() }
+    case .group(let parts):
+      for part in parts { part.release() }
+    }
+    let work = state.withLock { s -> [@Sendable () -> Void] in
+      s.isClosed = true
+      let all = s.cleanups
+      s.cleanups.removeAll()
       return all
     }
     for w in work { w() }
   }
 
-  func requireBPFLink() throws(AttachError) -> BorrowedFD {
-    guard isBPFLink else {
-      throw .invalidRequest(program: programName, target: target,
-                            reason: "this attachment is not a BPF link (perf event or legacy attach; kernel too old for a link?)")
+  private func notABPFLink() -> AttachError {
+    .invalidRequest(program: programName, target: target,
+                    reason: "this attachment is not a BPF link (perf event or legacy attach; kernel too old for a link?)")
+  }
+
+  /// Runs `body` with the BPF link's descriptor held open.
+  func withLinkDescriptor<R: ~Copyable>(_ body: (BorrowedFD) throws(AttachError) -> R) throws(AttachError) -> R {
+    guard case .bpfLink(let link, _) = backing else { throw notABPFLink() }
+    switch try link.withDescriptor(body) {
+    case .some(let result): return result
+    case .none: throw .linkClosed(program: programName, target: target)
     }
-    guard let fd = handle.withLock({ $0?.borrowed }) else {
-      throw .linkClosed(program: programName, target: target)
-    }
-    return fd
   }
 
   func wrap(_ error: SyscallError) -> AttachError {
@@ -136,8 +161,9 @@ public final class Link: Sendable {
   ///
   /// Kernel: `BPF_OBJ_GET_INFO_BY_FD` on the link.
   public func info() throws(AttachError) -> LinkInfo {
-    let fd = try requireBPFLink()
-    do { return try BPF.linkInfo(fd) } catch { throw wrap(error) }
+    try withLinkDescriptor { (fd) throws(AttachError) in
+      do throws(SyscallError) { return try BPF.linkInfo(fd) } catch { throw wrap(error) }
+    }
   }
 
   /// Pins the link at `path` (in a bpffs): it stays attached after this
@@ -145,33 +171,47 @@ public final class Link: Sendable {
   ///
   /// Kernel: `BPF_OBJ_PIN`.
   public func pin(at path: String) throws(AttachError) {
-    let fd = try requireBPFLink()
-    do { try BPF.pin(fd, at: path) } catch { throw wrap(error) }
-    pinnedPath.withLock { $0 = path }
+    try withLinkDescriptor { (fd) throws(AttachError) in
+      do throws(SyscallError) { try BPF.pin(fd, at: path) } catch { throw wrap(error) }
+    }
+    state.withLock { $0.pinnedPath = path }
   }
 
   /// Removes the pin made by `pin(at:)`; the link is then detached when
   /// this value is closed.
   public func unpin() throws(AttachError) {
-    guard let path = pinnedPath.withLock({ $0 }) else {
+    guard let path = pinPath else {
       throw .invalidRequest(program: programName, target: target, reason: "the link is not pinned")
     }
     if Glibc.unlink(path) != 0 {
       throw .system(program: programName, target: target, operation: "unlink(\(path))", errno: .current)
     }
-    pinnedPath.withLock { $0 = nil }
+    state.withLock { $0.pinnedPath = nil }
   }
 
   /// Where the link is pinned, if it is.
-  public var pinPath: String? { pinnedPath.withLock { $0 } }
+  public var pinPath: String? { state.withLock { $0.pinnedPath } }
 
   /// Runs `program` instead of the current program, at the same hook.
   ///
   /// With `expected`, only if the link still runs that program.
   /// Kernel: `BPF_LINK_UPDATE`.
-  public func update(program: BorrowedFD, expected: BorrowedFD? = nil) throws(AttachError) {
-    let fd = try requireBPFLink()
-    do { try BPF.updateLink(fd, newProgram: program, oldProgram: expected) } catch { throw wrap(error) }
+  public func update(program: LoadedObject.Program, expected: LoadedObject.Program? = nil) throws(AttachError) {
+    let closed = { (p: LoadedObject.Program) in AttachError.linkClosed(program: p.name, target: self.target) }
+    try program.withDescriptor(closed: { closed(program) }) { (new) throws(AttachError) in
+      guard let expected else { return try update(programFD: new, expected: nil) }
+      try expected.withDescriptor(closed: { closed(expected) }) { (old) throws(AttachError) in
+        try update(programFD: new, expected: old)
+      }
+    }
+  }
+
+  /// `BPF_LINK_UPDATE` with descriptors the caller holds open (a program,
+  /// or a struct_ops map).
+  func update(programFD: BorrowedFD, expected: BorrowedFD?) throws(AttachError) {
+    try withLinkDescriptor { (fd) throws(AttachError) in
+      do throws(SyscallError) { try BPF.updateLink(fd, newProgram: programFD, oldProgram: expected) } catch { throw wrap(error) }
+    }
   }
 
   /// Detaches now, even if pinned: the link object (and its pin) stays but
@@ -179,12 +219,18 @@ public final class Link: Sendable {
   ///
   /// Kernel: `BPF_LINK_DETACH` (Linux 5.9).
   public func detach() throws(AttachError) {
-    for part in parts { try part.detach() }
-    if isBPFLink, let fd = handle.withLock({ $0?.borrowed }) {
-      do { try BPF.detachLink(fd) } catch { throw wrap(error) }
-      return
+    switch backing {
+    case .bpfLink(let link, _):
+      let detached: Void? = try link.withDescriptor { (fd) throws(AttachError) in
+        do throws(SyscallError) { try BPF.detachLink(fd) } catch { throw wrap(error) }
+      }
+      if detached == nil { release() }
+    case .group(let parts):
+      for part in parts { try part.detach() }
+      release()
+    case .perfEvent, .legacy:
+      release()
     }
-    release()
   }
 
   /// Opens the link pinned at `path`.
@@ -195,7 +241,7 @@ public final class Link: Sendable {
     do {
       let fd = try BPF.getPinned(at: path)
       let link = Link(program: "(pinned)", target: path, bpfLink: fd)
-      link.pinnedPath.withLock { $0 = path }
+      link.state.withLock { $0.pinnedPath = path }
       return link
     } catch {
       throw .syscall(error, program: "(pinned)", target: path, hint: nil)

@@ -4,30 +4,34 @@ import Syscall
 import UAPI
 
 extension LoadedObject.Program {
-  /// This program as the attach APIs take it (its SEC() name parsed), or
-  /// nil after `close()`.
-  public var attachable: AttachableProgram? {
-    guard let fd = borrowedFD else { return nil }
-    let section = try? ProgramSection.parse(sectionName)
-    return AttachableProgram(fd: fd, name: name, type: type, expectedAttachType: expectedAttachType,
-                             section: section)
-  }
-
-  private func requireAttachable(_ target: String) throws(AttachError) -> AttachableProgram {
-    guard let program = attachable else { throw .linkClosed(program: name, target: target) }
-    return program
+  /// Runs an attach with the program's descriptor held open for the call.
+  private func withAttachScope<R>(
+    _ target: @autoclosure () -> String, _ body: (AttachScope) throws(AttachError) -> R
+  ) throws(AttachError) -> R {
+    try withDescriptor(closed: { AttachError.linkClosed(program: name, target: target()) }) {
+      (fd) throws(AttachError) in try body(AttachScope(fd: fd, program: self))
+    }
   }
 
   /// Attaches to `point`: `program.attach(to: .tracepoint(category: "syscalls", name: "sys_enter_getpid"))`.
+  ///
+  /// Each kind of hook lives in its own file (`TracepointAttach.swift`,
+  /// `UprobeAttach.swift`...); `AttachScope+Attach.swift` dispatches.
   public func attach(to point: AttachPoint) throws(AttachError) -> Link {
-    try requireAttachable(point.description).attach(to: point)
+    try withAttachScope(point.description) { (scope) throws(AttachError) in try scope.attach(to: point) }
+  }
+
+  /// Where the SEC() name says to attach (see `AttachPoint.automatic`).
+  public func autoAttachPoint(usdtSpecs: USDTSpecTable? = nil) throws(AttachError) -> AttachPoint? {
+    try AttachPoint.automatic(for: section, program: name, usdtSpecs: usdtSpecs)
   }
 
   /// Attaches where its SEC() name says, as libbpf's skeleton does; nil when
   /// the section is not auto-attachable. `usdtSpecs` is needed for USDT
   /// programs (see `LoadedObject.usdtSpecTable()`).
   public func autoAttach(usdtSpecs: USDTSpecTable? = nil) throws(AttachError) -> Link? {
-    try requireAttachable("section '\(sectionName)'").autoAttach(usdtSpecs: usdtSpecs)
+    guard let point = try autoAttachPoint(usdtSpecs: usdtSpecs) else { return nil }
+    return try attach(to: point)
   }
 }
 
@@ -36,8 +40,8 @@ extension LoadedObject {
   /// `<bpf/usdt.bpf.h>`), shared by every USDT attach of the object; nil
   /// when the object has no such map.
   public func usdtSpecTable() -> USDTSpecTable? {
-    guard let map = map(named: "__bpf_usdt_specs"), let fd = map.borrowedFD else { return nil }
-    return USDTSpecTable.shared(for: fd, capacity: map.maxEntries)
+    guard let map = map(named: "__bpf_usdt_specs") else { return nil }
+    return USDTSpecTable.shared(for: map)
   }
 
   /// Auto-attaches every program whose SEC() name carries its target, as
@@ -61,11 +65,11 @@ extension LoadedObject {
 extension USDTSpecTable {
   /// One table per spec map (by kernel map ID), so that every attach
   /// through the same map hands out distinct spec ids.
-  static func shared(for map: BorrowedFD, capacity: UInt32) -> USDTSpecTable {
-    let id = (try? BPF.mapInfo(map).id) ?? 0
+  static func shared(for map: LoadedObject.Map) -> USDTSpecTable {
+    let id = (try? map.info().id) ?? 0
     return registry.withLock { tables in
       if id != 0, let existing = tables[id]?.table { return existing }
-      let table = USDTSpecTable(specsMap: map, capacity: capacity)
+      let table = USDTSpecTable(specsMap: map)
       if id != 0 { tables[id] = WeakTable(table: table) }
       tables = tables.filter { $0.value.table != nil }
       return table

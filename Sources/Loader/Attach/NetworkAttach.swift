@@ -1,7 +1,7 @@
 import Syscall
 import UAPI
 
-extension AttachableProgram {
+extension AttachScope {
   /// tcx ingress/egress. Kernel: `BPF_TCX_INGRESS`/`EGRESS` links (6.6),
   /// placed relative to another program or link with `relative`.
   func attachTCX(ifindex: UInt32, direction: AttachType?, relative: BPF.Relative, expectedRevision: UInt64,

@@ -1,6 +1,6 @@
 import Syscall
 
-extension AttachableProgram {
+extension AttachScope {
   /// perf_event programs: one perf event per CPU (every online CPU when
   /// neither `pid` nor `cpu` is given), each running the program.
   ///

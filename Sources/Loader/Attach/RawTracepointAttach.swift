@@ -1,6 +1,6 @@
 import Syscall
 
-extension AttachableProgram {
+extension AttachScope {
   /// raw_tp and raw_tp.w: `BPF_RAW_TRACEPOINT_OPEN` with the tracepoint's name.
   ///
   /// Kernel: raw tracepoints 4.17, writable 5.2, cookie 6.10.

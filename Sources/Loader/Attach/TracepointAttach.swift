@@ -1,7 +1,7 @@
 import Syscall
 import UAPI
 
-extension AttachableProgram {
+extension AttachScope {
   /// tracepoint: tracefs id → `perf_event_open(PERF_TYPE_TRACEPOINT)` on
   /// CPU 0 for every process (the program runs for events on all CPUs) →
   /// a perf link running the program.

@@ -50,7 +50,7 @@ public struct TracingTarget: Sendable, Hashable {
   }
 }
 
-extension AttachableProgram {
+extension AttachScope {
   /// tp_btf, fentry, fexit, fmod_ret, lsm, freplace: attached at the target
   /// fixed at load time. Without a cookie, `BPF_RAW_TRACEPOINT_OPEN` with no
   /// name (5.5); with one, a tracing link (`BPF_LINK_CREATE`, 6.0 for the cookie).

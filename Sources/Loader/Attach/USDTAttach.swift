@@ -2,7 +2,7 @@ import ELFReader
 import Glibc
 import Syscall
 
-extension AttachableProgram {
+extension AttachScope {
   /// USDT: every site of `provider:name` in the file, each with its
   /// argument spec stored in the object's `__bpf_usdt_specs` map and its
   /// spec id as the BPF cookie, as libbpf's `usdt.bpf.h` expects.

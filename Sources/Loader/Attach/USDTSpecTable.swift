@@ -8,20 +8,19 @@ import Syscall
 /// Each attached USDT site gets a spec id: the map slot holding its
 /// argument spec, passed to the program as the BPF cookie (what
 /// `bpf_usdt_arg()` and `bpf_usdt_cookie()` read). Ids are freed when the
-/// link closes. One table per loaded object; the map descriptor is
-/// borrowed and must outlive the links.
+/// link closes. One table per loaded object; it keeps the map's handle.
 ///
 /// `__bpf_usdt_ip_to_spec_id` is only read by the BPF side on kernels
 /// without BPF cookies (before 5.15), which SwiftBPF's USDT does not serve.
 public final class USDTSpecTable: Sendable, Hashable {
-  public let specsMap: BorrowedFD
+  public let specsMap: LoadedObject.Map
   /// The map's `max_entries` (`BPF_USDT_MAX_SPEC_CNT`, 256 by default).
   public let capacity: UInt32
   let state = Mutex<(next: UInt32, free: [UInt32])>((0, []))
 
-  public init(specsMap: BorrowedFD, capacity: UInt32 = 256) {
+  public init(specsMap: LoadedObject.Map) {
     self.specsMap = specsMap
-    self.capacity = capacity
+    self.capacity = specsMap.maxEntries
   }
 
   public static func == (a: USDTSpecTable, b: USDTSpecTable) -> Bool { a === b }
@@ -50,7 +49,12 @@ public final class USDTSpecTable: Sendable, Hashable {
     defer { value.deallocate() }
     value.copyBytes(from: spec)
     guard let base = value.baseAddress else { return }
-    try BPF.update(map: specsMap, key: key, value: base, flags: .any)
+    let stored: Void? = try specsMap.descriptor.withDescriptor { (fd) throws(SyscallError) in
+      try BPF.update(map: fd, key: key, value: base, flags: .any)
+    }
+    if stored == nil {
+      throw .invalidArgument(.bpf(.mapUpdateElement), reason: "the map '\(specsMap.name)' was closed")
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 import ELFReader
 import Syscall
 
-extension AttachableProgram {
+extension AttachScope {
   /// uprobe/uretprobe: the symbol's file offset in the ELF file, then a perf
   /// event on the `uprobe` PMU (`config1` = path, `config2` = offset, the
   /// `retprobe` bit, `ref_ctr_offset` in the high config bits) and a perf link.

@@ -2,7 +2,7 @@ import ELFReader
 import Glibc
 import Syscall
 
-extension AttachableProgram {
+extension AttachScope {
   /// uprobe.multi by glob: the file offsets of every function of `path`
   /// whose name matches `pattern` (`fnmatch`), in one link.
   func attachUprobeMulti(path: String, pattern: String, isReturn: Bool, pid: Int32?, cookies: [UInt64],

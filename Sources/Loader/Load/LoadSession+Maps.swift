@@ -93,10 +93,11 @@ extension LoadSession {
     if spec.pinning == .byName {
       pinPath = object.options.pinRoot + "/" + spec.name
     }
-    if let reused = spec.reusedFD {
-      let fd: OwnedFD
-      do throws(SyscallError) { fd = try reused.duplicate() } catch {
-        throw .mapSetup(map: spec.name, operation: "dup of the reused fd", error)
+    if let reused = spec.reusedMap {
+      let fd: OwnedFD = try reused.withDescriptor { (descriptor) throws(LoadError) in
+        do throws(SyscallError) { return try descriptor.duplicate() } catch {
+          throw .mapSetup(map: spec.name, operation: "dup of the reused map '\(reused.name)'", error)
+        }
       }
       return makeHandle(spec, a, fd: fd, pinPath: nil, reused: true, frozen: isFrozen, mapping: nil)
     }

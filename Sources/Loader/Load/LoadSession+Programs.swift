@@ -121,7 +121,8 @@ extension LoadSession {
     }
     let (attachID, attachType) = try attachTarget(spec, type: type)
     attributes.attachBTFID = attachID
-    attributes.attachProgramFD = spec.attachProgramFD
+    // Open: `run()` holds the target's descriptor while this program loads.
+    attributes.attachProgramFD = spec.attachProgram?.borrowedFD
     if let attachType { attributes.expectedAttachType = attachType }
 
     var lines = [SourceLineTable.Entry]()
@@ -140,7 +141,7 @@ extension LoadSession {
     let fd = try loadWithLogRetry(attributes, program: spec.name, logLevel: spec.logLevel,
                                   lineTable: SourceLineTable(lines), coreRelocations: poisonedHere, log: &log)
     return LoadedObject.Program(
-      name: spec.name, sectionName: spec.sectionName, type: type, expectedAttachType: attributes.expectedAttachType,
+      name: spec.name, sectionName: spec.sectionName, section: spec.section, type: type, expectedAttachType: attributes.expectedAttachType,
       attachBTFID: attachID, verifierLog: log, fd: fd)
   }
 

@@ -120,12 +120,12 @@ extension LoadSession {
     guard let target = spec.attachTarget, !target.isEmpty else {
       throw .attachTarget(program: spec.name, target: "", reason: "SEC(\"\(spec.sectionName)\") names no target; set attachTarget before load")
     }
-    if let program = spec.attachProgramFD {
+    if let program = spec.attachProgram?.borrowedFD {
       return (try programFunctionID(target, in: program, for: spec), nil)
     }
     if type == .ext {
       throw .attachTarget(program: spec.name, target: target,
-                          reason: "freplace needs the program to replace a function of: set attachProgramFD before load")
+                          reason: "freplace needs the program to replace a function of: set attachProgram before load")
     }
     // `module:name` or `vmlinux:name`: this kernel has no module BTF, so look in vmlinux.
     let bare = target.split(separator: ":").last.map(String.init) ?? target

@@ -56,8 +56,17 @@ struct LoadSession<Kernel: KernelInterface> {
     try createMaps()
     try prepareCode()
     for program in selected {
-      let handle = try load(program)
-      programs.append(handle)
+      if let target = program.attachProgram {
+        // The target program's fd goes into the load attributes: it must
+        // stay open until the kernel call returns.
+        let handle = try target.withDescriptor(closed: {
+          LoadError.attachTarget(program: program.name, target: program.attachTarget ?? "",
+                                 reason: "the target program '\(target.name)' was closed before the load")
+        }) { (_) throws(LoadError) in try load(program) }
+        programs.append(handle)
+      } else {
+        programs.append(try load(program))
+      }
     }
     try prepareStructOpsValues()
     try fillSlots()

@@ -6,8 +6,9 @@ extension LoadedObject {
   /// A map in the kernel: its fd, attributes and, for global data, the
   /// memory mapping through which Swift reads and writes its variables.
   ///
-  /// The fd is closed by `close()` or when the last reference goes away.
-  public final class Map: Sendable {
+  /// The fd is closed by `close()` or when the last reference goes away,
+  /// never while a `withFD` body on any thread is using it.
+  public final class Map: Sendable, Hashable {
     /// The object's name for it (`hash_map`, or `globals.bss` for data).
     public let name: String
     /// The data section of an internal map (`.bss`), nil otherwise.
@@ -23,7 +24,7 @@ extension LoadedObject {
     public let isReused: Bool
     /// Programs may read but user space may not change it (`.rodata`, `.kconfig`).
     public let isFrozen: Bool
-    let fd: Mutex<OwnedFD?>
+    let descriptor: SharedDescriptor
     let mapping: Mutex<MappedRegion?>
     let preparedValue = Mutex<[UInt8]?>(nil)
 
@@ -47,25 +48,54 @@ extension LoadedObject {
       self.pinPath = pinPath
       self.isReused = isReused
       self.isFrozen = isFrozen
-      self.fd = Mutex(Optional(fd))
+      self.descriptor = SharedDescriptor(fd)
       self.mapping = Mutex(mapping)
     }
 
-    /// Runs `body` with the map's fd; throws when the map was closed.
-    public func withFD<R>(_ body: (BorrowedFD) throws -> R) throws -> R {
-      let borrowed = fd.withLock { $0?.borrowed }
-      guard let borrowed else { throw LoadError.closed(object: name) }
-      return try body(borrowed)
+    /// A handle owning `fd`, a map made outside a load (by the project's
+    /// tests and fakes).
+    package static func adopting(
+      _ fd: consuming OwnedFD, name: String, type: MapType, keySize: UInt32 = 4, valueSize: UInt32 = 4,
+      maxEntries: UInt32 = 1
+    ) -> Map {
+      Map(name: name, sectionName: nil, type: type, keySize: keySize, valueSize: valueSize, maxEntries: maxEntries,
+          flags: [], pinPath: nil, isReused: true, isFrozen: false, fd: fd, mapping: nil)
     }
 
-    /// The fd, while the map is open (valid until `close()`).
-    public var borrowedFD: BorrowedFD? { fd.withLock { $0?.borrowed } }
+    /// Runs `body` with the map's fd, which stays open until `body`
+    /// returns even if another thread calls `close()` meanwhile; throws
+    /// `LoadError.closed` once the map was closed. Do not keep the fd.
+    public func withFD<R>(_ body: (BorrowedFD) throws -> R) throws -> R {
+      guard let result = try descriptor.withDescriptor(body) else { throw LoadError.closed(object: name) }
+      return result
+    }
+
+    /// `withFD` for bodies with a typed error; `closed` makes the error
+    /// given for a closed map.
+    func withDescriptor<R: ~Copyable, E: Error>(
+      closed: () -> E, _ body: (BorrowedFD) throws(E) -> R
+    ) throws(E) -> R {
+      switch try descriptor.withDescriptor(body) {
+      case .some(let result): return result
+      case .none: throw closed()
+      }
+    }
+
+    /// `withDescriptor` for bodies that throw `LoadError`.
+    func withDescriptor<R: ~Copyable>(_ body: (BorrowedFD) throws(LoadError) -> R) throws(LoadError) -> R {
+      try withDescriptor(closed: { LoadError.closed(object: name) }, body)
+    }
+
+    /// The fd while the map is open, unguarded: for the project's own code
+    /// and tests that keep the handle open themselves. Use `withFD`.
+    package var borrowedFD: BorrowedFD? { descriptor.unguardedDescriptor }
 
     /// The kernel's description of the map.
     public func info() throws(LoadError) -> MapInfo {
-      guard let b = borrowedFD else { throw .closed(object: name) }
-      do throws(SyscallError) { return try BPF.mapInfo(b) } catch {
-        throw .kernelQuery(object: name, operation: "BPF_OBJ_GET_INFO_BY_FD", error)
+      try withDescriptor { (fd) throws(LoadError) in
+        do throws(SyscallError) { return try BPF.mapInfo(fd) } catch {
+          throw .kernelQuery(object: name, operation: "BPF_OBJ_GET_INFO_BY_FD", error)
+        }
       }
     }
 
@@ -95,10 +125,15 @@ extension LoadedObject {
       }
     }
 
-    /// Unmaps and closes now. Later uses throw `closed`.
+    /// Handles are equal when they are the same handle.
+    public static func == (a: Map, b: Map) -> Bool { a === b }
+    public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
+
+    /// Unmaps and closes (at once, or as the last running `withFD` body
+    /// returns). Later uses throw `closed`.
     public func close() {
       if let region = mapping.withLock({ $0.take() }) { try? region.unmap() }
-      if let owned = fd.withLock({ $0.take() }) { try? owned.close() }
+      descriptor.close()
     }
   }
 }

@@ -198,9 +198,10 @@ extension LoadedObject.Program {
   /// Kernel: `BPF_PROG_TEST_RUN` (alias `BPF_PROG_RUN`), Linux 4.12; context
   /// in/out 5.10 for most types; syscall programs 5.14.
   public func testRun(_ options: TestRunOptions) throws(LoadError) -> TestRunResult {
-    guard let b = borrowedFD else { throw .closed(object: name) }
     let plan = TestRunPlan(type: type, options: options)
-    let outcome = TestRunCall.run(program: b, plan)
+    let outcome = try withDescriptor(closed: { LoadError.closed(object: name) }) { (fd) throws(LoadError) in
+      TestRunCall.run(program: fd, plan)
+    }
     switch outcome {
     case .success(let result):
       return result

@@ -40,8 +40,9 @@ extension Object {
     public var innerMap: MapDefinition?
     /// Pin at `<pin root>/<name>` (and reuse a compatible pinned map).
     public var pinning: MapDefinition.Pinning
-    /// Use this existing map instead of creating one (the fd is duplicated at load).
-    public var reusedFD: BorrowedFD?
+    /// Use this existing map instead of creating one (its fd is duplicated
+    /// at load; the handle may be closed after that).
+    public var reusedMap: LoadedObject.Map?
     /// Create the map (false: skip it; programs using it then fail to load).
     public var autoCreate: Bool
 
@@ -59,7 +60,7 @@ extension Object {
       mapExtra = d.mapExtra
       innerMap = d.innerMap
       pinning = d.pinning
-      reusedFD = nil
+      reusedMap = nil
       autoCreate = true
     }
 
@@ -77,7 +78,7 @@ extension Object {
       mapExtra = 0
       innerMap = nil
       pinning = .none
-      reusedFD = nil
+      reusedMap = nil
       autoCreate = true
     }
 
@@ -95,7 +96,7 @@ extension Object {
       mapExtra = 0
       innerMap = nil
       pinning = .none
-      reusedFD = nil
+      reusedMap = nil
       autoCreate = true
     }
 

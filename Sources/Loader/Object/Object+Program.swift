@@ -25,15 +25,15 @@ extension Object {
     public var attachTarget: String?
     /// For `freplace` (and `fentry`/`fexit` on a BPF program): the loaded
     /// program whose function `attachTarget` names; the id is then looked up
-    /// in that program's BTF. Must stay open until the load.
-    public var attachProgramFD: BorrowedFD?
+    /// in that program's BTF.
+    public var attachProgram: LoadedObject.Program?
 
     init(file p: ELFReader.Program, logLevel: UInt32) {
       name = p.name
       sectionName = p.sectionName
       source = p
       self.logLevel = logLevel
-      attachProgramFD = nil
+      attachProgram = nil
       switch p.definition {
       case .success(let s):
         autoload = s.autoload

@@ -81,15 +81,14 @@ struct Run: ParsableCommand {
     var buffers: [() -> Void] = []
     defer { for close in buffers { close() } }
     for map in loaded.maps {
-      guard let fd = map.borrowedFD else { continue }
       switch map.type {
       case .ringbuf:
-        let ring = try RingBuffer(map: fd)
+        let ring = try RingBuffer(map: map)
         buffers.append(ring.close)
         try poller.add(ring)
         sourceNames.append(map.name)
       case .perfEventArray:
-        let perf = try PerfBuffer(map: fd)
+        let perf = try PerfBuffer(map: map)
         buffers.append(perf.close)
         try poller.add(perf)
         sourceNames.append(map.name)

@@ -1,12 +1,12 @@
 import Syscall
 import UAPI
 
-extension AttachableProgram {
+extension AttachScope {
   /// Attaches the program to `point` and returns the owning link.
   ///
   /// Each kind of hook lives in its own file (`TracepointAttach.swift`,
   /// `UprobeAttach.swift`...); this is the one entry point.
-  public func attach(to point: AttachPoint) throws(AttachError) -> Link {
+  func attach(to point: AttachPoint) throws(AttachError) -> Link {
     switch point {
     case .tracepoint(let category, let name, let cookie):
       return try attachTracepoint(category: category, name: name, cookie: cookie, point: point)
@@ -15,7 +15,9 @@ extension AttachableProgram {
     case .tracing(let cookie):
       return try attachTracing(cookie: cookie, point: point)
     case .replace(let target, let id):
-      return try attachReplace(target: target, functionBTFID: id, point: point)
+      return try target.withDescriptor(closed: { AttachError.linkClosed(program: target.name, target: point.description) }) {
+        (targetFD) throws(AttachError) in try attachReplace(target: targetFD, functionBTFID: id, point: point)
+      }
     case .lsmCgroup(let path):
       return try attachLSMCgroup(path: path, point: point)
     case .iterator(let scope):
@@ -55,7 +57,9 @@ extension AttachableProgram {
     case .networkNamespace(let path):
       return try attachNetworkNamespace(path: path, point: point)
     case .sockMap(let map, let attachType):
-      return try attachSockMap(map, attachType: attachType, point: point)
+      return try map.withDescriptor(closed: { AttachError.linkClosed(program: map.name, target: point.description) }) {
+        (mapFD) throws(AttachError) in try attachSockMap(mapFD, attachType: attachType, point: point)
+      }
     case .netfilter(let pf, let hook, let priority, let flags):
       return try createLink(target: .none, attachType: .netfilter, point: point,
                             details: .netfilter(protocolFamily: pf, hook: hook, priority: priority, flags: flags))

@@ -1,0 +1,159 @@
+import Foundation
+import Glibc
+import Synchronization
+import Syscall
+import Testing
+
+/// `SharedDescriptor`: a descriptor lent to a body stays open (and stays the
+/// same file) until the body returns, whatever other threads do; a use after
+/// `close()` is refused. Checked with the kernel's own view of the
+/// descriptor: `fcntl(F_GETFD)` (open or EBADF) and `fstat` (which file).
+@Suite struct SharedDescriptorTests {
+  /// A fresh descriptor of an unlinked temporary file (close-on-exec).
+  static func temporaryFile() throws -> OwnedFD {
+    var template = Array("/tmp/swiftbpf-shared-XXXXXX".utf8CString)
+    let raw = template.withUnsafeMutableBufferPointer { buffer -> CInt in
+      guard let base = buffer.baseAddress else { return -1 }
+      return mkstemp(base)
+    }
+    try #require(raw >= 0, "mkstemp: \(Errno.current)")
+    template.withUnsafeBufferPointer { if let base = $0.baseAddress { _ = unlink(base) } }
+    _ = fcntl(raw, F_SETFD, FD_CLOEXEC)
+    return try OwnedFD.adopt(raw)
+  }
+
+  static func inode(of fd: CInt) throws -> ino_t {
+    var status = stat()
+    try #require(fstat(fd, &status) == 0, "fstat(\(fd)): \(Errno.current)")
+    return status.st_ino
+  }
+
+  static func isOpen(_ fd: CInt) -> Bool { fcntl(fd, F_GETFD) != -1 }
+
+  @Test func closeDuringAUseWaitsForTheUseToEnd() throws {
+    let owned = try Self.temporaryFile()
+    let raw = owned.rawValue
+    let inode = try Self.inode(of: raw)
+    let shared = SharedDescriptor(owned)
+    let entered = DispatchSemaphore(value: 0)
+    let proceed = DispatchSemaphore(value: 0)
+    let sawSameFile = Atomic<Bool>(false)
+    let user = Thread {
+      _ = shared.withDescriptor { fd in
+        entered.signal()
+        proceed.wait()
+        sawSameFile.store((try? Self.inode(of: fd.rawValue)) == inode, ordering: .sequentiallyConsistent)
+      }
+      entered.signal()
+    }
+    user.start()
+    entered.wait()
+    shared.close()
+    // The body is still running: the descriptor must still be open.
+    #expect(Self.isOpen(raw))
+    #expect(shared.isClosed)
+    // New uses are refused while the close is pending.
+    #expect(shared.withDescriptor { _ in 1 } == nil)
+    proceed.signal()
+    entered.wait()  // the body has returned
+    let sameFile = sawSameFile.load(ordering: .sequentiallyConsistent)
+    #expect(sameFile)
+    #expect(!Self.isOpen(raw), "the last use closes the descriptor")
+  }
+
+  @Test func closeWithoutUsersClosesAtOnceAndOnlyOnce() throws {
+    let owned = try Self.temporaryFile()
+    let raw = owned.rawValue
+    let shared = SharedDescriptor(owned)
+    #expect(shared.withDescriptor { $0.rawValue } == raw)
+    shared.close()
+    #expect(!Self.isOpen(raw))
+    // A second close must not close whatever took the number meanwhile.
+    let other = try Self.temporaryFile()
+    shared.close()
+    #expect(Self.isOpen(other.rawValue))
+    #expect(shared.withDescriptor { _ in true } == nil)
+  }
+
+  @Test func closeInsideTheBodyTakesEffectWhenTheBodyReturns() throws {
+    let owned = try Self.temporaryFile()
+    let raw = owned.rawValue
+    let inode = try Self.inode(of: raw)
+    let shared = SharedDescriptor(owned)
+    let stillOpen = shared.withDescriptor { fd -> Bool in
+      shared.close()
+      return (try? Self.inode(of: fd.rawValue)) == inode
+    }
+    #expect(stillOpen == true)
+    #expect(!Self.isOpen(raw))
+  }
+
+  @Test func errorsFromTheBodyEndTheUse() throws {
+    struct Failure: Error {}
+    let owned = try Self.temporaryFile()
+    let raw = owned.rawValue
+    let shared = SharedDescriptor(owned)
+    #expect(throws: Failure.self) { try shared.withDescriptor { _ throws(Failure) in throw Failure() } }
+    shared.close()
+    #expect(!Self.isOpen(raw), "a throwing body still released its use")
+  }
+
+  /// Threads use one descriptor while another closes it and others open
+  /// files as fast as they can (so a closed number is reused at once):
+  /// every body must see the original file, open. Run under
+  /// `swift test --sanitize=thread` as well.
+  @Test func concurrentUsesAndCloseNeverSeeAClosedOrReusedNumber() throws {
+    let rounds = 300
+    let usersPerRound = 4
+    let usesPerUser = 50
+    let wrongFile = Atomic<Int>(0)
+    let uses = Atomic<Int>(0)
+    let refused = Atomic<Int>(0)
+    let stop = Atomic<Bool>(false)
+    // Churn: opens and closes descriptors continuously.
+    let churn = Thread {
+      while !stop.load(ordering: .relaxed) {
+        let fd = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        if fd >= 0 { close(fd) }
+      }
+    }
+    churn.start()
+    defer { stop.store(true, ordering: .relaxed) }
+    for _ in 0..<rounds {
+      let owned = try Self.temporaryFile()
+      let inode = try Self.inode(of: owned.rawValue)
+      let shared = SharedDescriptor(owned)
+      let group = DispatchGroup()
+      for _ in 0..<usersPerRound {
+        group.enter()
+        Thread {
+          for _ in 0..<usesPerUser {
+            let result = shared.withDescriptor { fd -> Bool in
+              var status = stat()
+              return fstat(fd.rawValue, &status) == 0 && status.st_ino == inode
+            }
+            switch result {
+            case true?: uses.add(1, ordering: .relaxed)
+            case false?: wrongFile.add(1, ordering: .relaxed)
+            case nil: refused.add(1, ordering: .relaxed)
+            }
+          }
+          group.leave()
+        }.start()
+      }
+      group.enter()
+      Thread {
+        usleep(UInt32.random(in: 0...200))
+        shared.close()
+        group.leave()
+      }.start()
+      group.wait()
+      #expect(shared.isClosed)
+    }
+    let (wrong, used, refusedUses) = (wrongFile.load(ordering: .relaxed), uses.load(ordering: .relaxed),
+                                      refused.load(ordering: .relaxed))
+    #expect(wrong == 0, "a body saw a closed or reused descriptor")
+    #expect(used + refusedUses == rounds * usersPerRound * usesPerUser)
+    #expect(used > 0 && refusedUses > 0, "the closes landed among the uses: \(used) uses, \(refusedUses) refused")
+  }
+}
