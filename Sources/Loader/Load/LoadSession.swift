@@ -9,7 +9,10 @@ import UAPI
 /// relocates and loads the programs, fills map slots, pins.
 ///
 /// Everything created lives in `LoadedObject.Map`/`Program` handles held
-/// here; if a step throws, dropping the session releases them all.
+/// here; if a step throws, dropping the session releases them all. Until
+/// `run()` returns, no one else holds these handles, so the session may use
+/// their descriptors unguarded (`borrowedFD`); handles the user passed in
+/// (`reusedMap`, `attachProgram`) are used only inside their `withFD` scope.
 struct LoadSession<Kernel: KernelInterface> {
   let object: Object
   let kernel: Kernel
