@@ -1,6 +1,9 @@
 // swift-tools-version:6.1
 // SwiftBPF: a BPF loader in Swift that does what libbpf does, without linking libbpf.
 // Module boundaries follow DESIGN.md; target dependencies below enforce them.
+// Every target lists every package module it imports (system modules such as
+// Glibc and Synchronization aside), even ones it would reach transitively, so
+// the list is the module's whole reach. Only Syscall depends on CBPFSys.
 import PackageDescription
 
 let package = Package(
@@ -26,7 +29,7 @@ let package = Package(
     .target(name: "UAPI"),
     .target(name: "Instructions", dependencies: ["UAPI"]),
     .target(name: "BTF", dependencies: ["UAPI"]),
-    .target(name: "Relocation", dependencies: ["BTF", "Instructions"]),
+    .target(name: "Relocation", dependencies: ["BTF", "Instructions", "UAPI"]),
 
     // The object model, read through libelf.
     .target(name: "ELFReader", dependencies: ["CLibELF", "Instructions", "BTF", "UAPI"]),
@@ -49,12 +52,13 @@ let package = Package(
 
     // Paths to fixtures and toolchain tools, shared by the test targets.
     .target(name: "TestSupport", path: "Tests/TestSupport"),
-    .testTarget(name: "InstructionsTests", dependencies: ["Instructions", "TestSupport"]),
-    .testTarget(name: "BTFTests", dependencies: ["BTF", "TestSupport"]),
+    .testTarget(name: "InstructionsTests", dependencies: ["Instructions", "UAPI", "TestSupport"]),
+    .testTarget(name: "BTFTests", dependencies: ["BTF", "UAPI", "TestSupport"]),
     .testTarget(name: "ELFReaderTests", dependencies: ["ELFReader", "UAPI", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["swiftbpf", "UAPI", "TestSupport"]),
-    .testTarget(name: "RelocationTests", dependencies: ["Relocation", "BTF", "Instructions", "TestSupport"]),
-    .testTarget(name: "SyscallTests", dependencies: ["Syscall", "UAPI", "TestSupport"]),
-    .testTarget(name: "LoaderTests", dependencies: ["Loader", "ELFReader", "BTF", "Relocation", "Syscall", "Instructions", "UAPI", "TestSupport"]),
+    .testTarget(name: "RelocationTests", dependencies: ["Relocation", "BTF", "Instructions", "UAPI", "TestSupport"]),
+    // The test targets below check raw kernel facts through the shim (CBPFSys).
+    .testTarget(name: "SyscallTests", dependencies: ["Syscall", "CBPFSys", "UAPI", "TestSupport"]),
+    .testTarget(name: "LoaderTests", dependencies: ["Loader", "ELFReader", "BTF", "Relocation", "Syscall", "Instructions", "UAPI", "CBPFSys", "TestSupport"]),
   ]
 )

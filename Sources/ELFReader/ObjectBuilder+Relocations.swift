@@ -1,3 +1,4 @@
+import Instructions
 import UAPI
 
 /// The fields of one instruction a relocation classification looks at.
@@ -10,11 +11,11 @@ struct InstructionFields {
   var immediate: Int32
 
   /// Kernel: `BPF_JMP | BPF_CALL`.
-  static let call: UInt8 = 0x85
+  static let call = Opcode.call.rawValue
   /// Kernel: `BPF_LD | BPF_IMM | BPF_DW`, the two-slot `ld_imm64`.
-  static let loadImmediate64: UInt8 = 0x18
+  static let loadImmediate64 = Opcode.loadImmediate64.rawValue
   /// Kernel: `BPF_PSEUDO_CALL`, `src_reg` of a call to a BPF function.
-  static let pseudoCall: UInt8 = 1
+  static let pseudoCall = Instruction.CallSource.subprogram.rawValue
 
   init?(_ code: RawSpan, at offset: Int, _ order: ByteOrder) {
     guard let opcode = code.u8(at: offset), let registers = code.u8(at: offset + 1),

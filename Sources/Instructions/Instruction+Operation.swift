@@ -148,10 +148,10 @@ extension Instruction {
         return width == .bits64 ? .jump(offset: Int32(offset), long: false) : .jump(offset: immediate32, long: true)
       case .call:
         if opcode.usesRegisterSource { return .call(.register(destination)) }
-        switch source.rawValue {
-        case 0: return .call(.helper(immediate32))
-        case 1: return .call(.subprogram(offset: immediate32))
-        case 2: return .call(.kfunc(btfID: immediate32, module: offset))
+        switch CallSource(rawValue: source.rawValue) {
+        case .helper: return .call(.helper(immediate32))
+        case .subprogram: return .call(.subprogram(offset: immediate32))
+        case .kfunc: return .call(.kfunc(btfID: immediate32, module: offset))
         default: return .invalid
         }
       case .exit: return .exit

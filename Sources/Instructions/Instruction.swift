@@ -52,44 +52,39 @@ extension Instruction {
     _ destination: Register, _ value: Int64, pseudo: PseudoSource = .value
   ) -> Instruction {
     Instruction(
-      opcode: Opcode(rawValue: 0x18), destination: destination,
-      source: Register(rawValue: pseudo.rawValue), immediate: value)
+      opcode: .loadImmediate64, destination: destination,
+      source: Register(pseudo), immediate: value)
   }
 
   /// `exit`.
-  public static var exit: Instruction { Instruction(opcode: Opcode(rawValue: 0x95)) }
+  public static var exit: Instruction { Instruction(opcode: .exit) }
 
   /// `call` of a kernel helper by its number.
   public static func call(helper id: Int32) -> Instruction {
-    Instruction(opcode: Opcode(rawValue: 0x85), immediate: Int64(id))
+    Instruction(opcode: .call, source: Register(CallSource.helper), immediate: Int64(id))
   }
 
-  /// The pseudo source kind of an `ld_imm64` (its `src_reg` field).
-  public var pseudoSource: PseudoSource? {
-    opcode.isWideLoad ? PseudoSource(rawValue: source.rawValue) : nil
+  /// `call` of a kernel function by its BTF id; `module` is the index of
+  /// the module's BTF fd in the program's fd array (0: vmlinux).
+  public static func call(kfunc btfID: Int32, module: Int16 = 0) -> Instruction {
+    Instruction(opcode: .call, source: Register(CallSource.kfunc), offset: module, immediate: Int64(btfID))
   }
 
-  /// What the 64-bit immediate of `ld_imm64` means, from its `src_reg`.
-  ///
-  /// A raw value so unknown kinds round-trip.
-  public struct PseudoSource: RawRepresentable, Hashable, Sendable, BitwiseCopyable {
-    public var rawValue: UInt8
-    public init(rawValue: UInt8) { self.rawValue = rawValue & 0x0f }
-    /// A plain 64-bit constant.
-    public static let value = PseudoSource(rawValue: 0)
-    /// imm is a map fd. Kernel: `BPF_PSEUDO_MAP_FD`.
-    public static let mapFD = PseudoSource(rawValue: 1)
-    /// imm is a map fd, the high half an offset into its value.
-    /// Kernel: `BPF_PSEUDO_MAP_VALUE`.
-    public static let mapValue = PseudoSource(rawValue: 2)
-    /// imm is a kernel BTF id of a variable (ksym). Kernel: `BPF_PSEUDO_BTF_ID`.
-    public static let btfID = PseudoSource(rawValue: 3)
-    /// imm is a relative instruction offset of a callback function.
-    /// Kernel: `BPF_PSEUDO_FUNC`.
-    public static let function = PseudoSource(rawValue: 4)
-    /// imm is an index into the fd array. Kernel: `BPF_PSEUDO_MAP_IDX`.
-    public static let mapIndex = PseudoSource(rawValue: 5)
-    /// Kernel: `BPF_PSEUDO_MAP_IDX_VALUE`.
-    public static let mapIndexValue = PseudoSource(rawValue: 6)
+  /// `dst = imm`: a 64-bit move of the sign-extended 32-bit immediate
+  /// (`BPF_ALU64 | BPF_MOV | BPF_K`).
+  public static func move(_ destination: Register, _ value: Int32) -> Instruction {
+    Instruction(
+      opcode: Opcode(rawValue: Opcode.InstructionClass.alu64.rawValue | Opcode.ALUOperation.mov.rawValue),
+      destination: destination, immediate: Int64(value))
+  }
+
+  /// `*(size *)(base + offset) = imm`: a store of the sign-extended 32-bit
+  /// immediate (`BPF_ST | BPF_MEM | size`).
+  public static func store(
+    _ size: Opcode.AccessSize, base: Register, offset: Int16, immediate value: Int32
+  ) -> Instruction {
+    Instruction(
+      opcode: Opcode(rawValue: Opcode.InstructionClass.st.rawValue | Opcode.Mode.memory.rawValue | size.rawValue),
+      destination: base, offset: offset, immediate: Int64(value))
   }
 }

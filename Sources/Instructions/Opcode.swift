@@ -37,7 +37,14 @@ public struct Opcode: RawRepresentable, Hashable, Sendable, BitwiseCopyable, Cus
   }
 
   /// The 16-byte `ld_imm64` (`BPF_LD | BPF_IMM | BPF_DW`, 0x18).
-  public var isWideLoad: Bool { rawValue == 0x18 }
+  public var isWideLoad: Bool { self == .loadImmediate64 }
+
+  /// `ld_imm64`. Kernel: `BPF_LD | BPF_IMM | BPF_DW`.
+  public static let loadImmediate64 = Opcode(rawValue: 0x18)
+  /// `call` with an immediate target. Kernel: `BPF_JMP | BPF_CALL`.
+  public static let call = Opcode(rawValue: 0x85)
+  /// `exit`. Kernel: `BPF_JMP | BPF_EXIT`.
+  public static let exit = Opcode(rawValue: 0x95)
 
   /// Whether llvm (and the kernel's instruction set) gives this opcode byte
   /// a meaning. The decoder rejects the others.

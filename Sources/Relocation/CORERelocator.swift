@@ -124,7 +124,7 @@ public struct CORERelocator: Sendable {
     // Patch a working copy (a record may follow another on the same instruction).
     let current = state.patched[site.section]?[index] ?? [section.instructions[index]]
     guard let first = current.first, current.count == 1 else {
-      throw .unsupportedInstruction(site, instruction: "call 0xbad2310",
+      throw .unsupportedInstruction(site, instruction: Instruction.poisonCall.description,
                                     reason: "an earlier record poisoned this ld_imm64")
     }
     decision.original = first

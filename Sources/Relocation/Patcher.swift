@@ -11,11 +11,6 @@ import Instructions
 struct Patcher {
   let site: RelocationSite
 
-  /// Kernel: the verifier reports a call to this helper id as
-  /// "invalid func unknown#195896080"; libbpf uses it to mark failed CO-RE
-  /// relocations, and SwiftBPF's verifier report recognises it.
-  static let poisonHelperID: Int32 = 0xbad2310
-
   struct Patch {
     var instructions: [Instruction]
     /// What changed, for the report (or why it was poisoned).
@@ -66,7 +61,7 @@ struct Patcher {
       }
       return Patch(instructions: [out], note: note, previous: UInt64(bitPattern: Int64(insn.offset)))
     case .ld:
-      guard insn.opcode.isWideLoad, insn.source.rawValue == 0, insn.offset == 0 else {
+      guard insn.pseudoSource == .value, insn.offset == 0 else {
         throw .unsupportedInstruction(site, instruction: text, reason: "only a plain ld_imm64 carries a value")
       }
       if r.validate && !Self.wide(insn.immediate, holds: r.original) {
@@ -83,7 +78,7 @@ struct Patcher {
   /// The invalid-helper call(s) replacing `insn`: two for an `ld_imm64`,
   /// so the slot count (and every jump) stays the same.
   static func poisoned(_ insn: Instruction, note: String?) -> Patch {
-    let call = Instruction.call(helper: poisonHelperID)
+    let call = Instruction.poisonCall
     return Patch(instructions: insn.opcode.isWideLoad ? [call, call] : [call], note: note)
   }
 

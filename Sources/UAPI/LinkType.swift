@@ -61,22 +61,22 @@ public struct LinkType: RawRepresentable, Hashable, Sendable, CustomStringConver
 
   /// The kernel's name for this value (`BPF_LINK_TYPE_...`), as in `enum bpf_link_type`.
   public var kernelName: String {
-    switch rawValue {
-    case 0: "BPF_LINK_TYPE_UNSPEC"
-    case 1: "BPF_LINK_TYPE_RAW_TRACEPOINT"
-    case 2: "BPF_LINK_TYPE_TRACING"
-    case 3: "BPF_LINK_TYPE_CGROUP"
-    case 4: "BPF_LINK_TYPE_ITER"
-    case 5: "BPF_LINK_TYPE_NETNS"
-    case 6: "BPF_LINK_TYPE_XDP"
-    case 7: "BPF_LINK_TYPE_PERF_EVENT"
-    case 8: "BPF_LINK_TYPE_KPROBE_MULTI"
-    case 9: "BPF_LINK_TYPE_STRUCT_OPS"
-    case 10: "BPF_LINK_TYPE_NETFILTER"
-    case 11: "BPF_LINK_TYPE_TCX"
-    case 12: "BPF_LINK_TYPE_UPROBE_MULTI"
-    case 13: "BPF_LINK_TYPE_NETKIT"
-    case 14: "BPF_LINK_TYPE_SOCKMAP"
+    switch self {
+    case .unspec: "BPF_LINK_TYPE_UNSPEC"
+    case .rawTracepoint: "BPF_LINK_TYPE_RAW_TRACEPOINT"
+    case .tracing: "BPF_LINK_TYPE_TRACING"
+    case .cgroup: "BPF_LINK_TYPE_CGROUP"
+    case .iter: "BPF_LINK_TYPE_ITER"
+    case .netns: "BPF_LINK_TYPE_NETNS"
+    case .xdp: "BPF_LINK_TYPE_XDP"
+    case .perfEvent: "BPF_LINK_TYPE_PERF_EVENT"
+    case .kprobeMulti: "BPF_LINK_TYPE_KPROBE_MULTI"
+    case .structOps: "BPF_LINK_TYPE_STRUCT_OPS"
+    case .netfilter: "BPF_LINK_TYPE_NETFILTER"
+    case .tcx: "BPF_LINK_TYPE_TCX"
+    case .uprobeMulti: "BPF_LINK_TYPE_UPROBE_MULTI"
+    case .netkit: "BPF_LINK_TYPE_NETKIT"
+    case .sockmap: "BPF_LINK_TYPE_SOCKMAP"
     default: "BPF_LINK_TYPE_\(rawValue)"
     }
   }

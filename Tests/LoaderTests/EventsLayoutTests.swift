@@ -3,6 +3,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import Loader
+import Syscall
 
 /// The kernel layouts the event readers rely on, checked against the C
 /// headers (a host C program built with the toolchain's clang prints

@@ -150,7 +150,7 @@ enum CompilerFacts {
               "PERF_TYPE_HARDWARE", "PERF_TYPE_SOFTWARE", "PERF_TYPE_TRACEPOINT",
               "PERF_TYPE_HW_CACHE", "PERF_TYPE_RAW", "PERF_TYPE_BREAKPOINT",
               "PERF_COUNT_SW_CPU_CLOCK", "PERF_COUNT_SW_TASK_CLOCK", "PERF_COUNT_SW_BPF_OUTPUT",
-              "PERF_SAMPLE_RAW", "BPF_PERF_EVENT_UPROBE",
+              "PERF_SAMPLE_RAW", "BPF_PERF_EVENT_UNSPEC", "BPF_PERF_EVENT_UPROBE",
               "BPF_PERF_EVENT_URETPROBE", "BPF_PERF_EVENT_KPROBE", "BPF_PERF_EVENT_KRETPROBE",
               "BPF_PERF_EVENT_TRACEPOINT", "BPF_PERF_EVENT_EVENT"]
     for name in enums {
@@ -181,7 +181,7 @@ enum CompilerFacts {
       lines.append("#ifdef \(name)\n  printf(\"define|\(name) %lld\\n\", (long long)(\(name)));\n#endif")
     }
     // Some of these are enumerators, not macros, in some headers: print them unconditionally.
-    for name in ["EPOLLIN", "EPOLLOUT", "EPOLLERR", "EPOLLHUP", "EPOLLET"] {
+    for name in ["EPOLLIN", "EPOLLOUT", "EPOLLERR", "EPOLLHUP", "EPOLLET", "EPOLLONESHOT"] {
       lines.append("  printf(\"define|\(name) %lld\\n\", (long long)(unsigned)(\(name)));")
     }
     lines.append("  return 0; }")

@@ -1,6 +1,7 @@
 import Testing
 import TestSupport
 @testable import Syscall
+import UAPI
 
 /// Constants we compute or write down, against the system C headers
 /// (`<errno.h>`, `<linux/perf_event.h>`, `<linux/bpf.h>`, `<sys/epoll.h>`).
@@ -38,6 +39,22 @@ import TestSupport
     #expect(facts["define|EPOLLERR"].map(UInt32.init) == Epoll.Events.error.rawValue)
     #expect(facts["define|EPOLLHUP"].map(UInt32.init) == Epoll.Events.hangUp.rawValue)
     #expect(facts["define|EPOLLET"].map(UInt32.init) == Epoll.Events.edgeTriggered.rawValue)
+    #expect(facts["define|EPOLLONESHOT"].map(UInt32.init) == Epoll.Events.oneShot.rawValue)
+  }
+
+  /// What link info's perf event part is, by kind: the names it switches
+  /// on, against `enum bpf_perf_event_type` in the running kernel's BTF
+  /// (the system's <linux/bpf.h> 6.1 predates it).
+  @Test func perfEventLinkTypesMatchKernel() throws {
+    let facts = try CompilerFacts.require(CompilerFacts.kernel)
+    let ours: [(String, PerfEventLinkType)] = [
+      ("UNSPEC", .unspec), ("UPROBE", .uprobe), ("URETPROBE", .uretprobe), ("KPROBE", .kprobe),
+      ("KRETPROBE", .kretprobe), ("TRACEPOINT", .tracepoint), ("EVENT", .event),
+    ]
+    for (name, type) in ours {
+      let c = try #require(facts["enum|BPF_PERF_EVENT_\(name)"], "BPF_PERF_EVENT_\(name) missing")
+      #expect(UInt32(c) == type.rawValue, "BPF_PERF_EVENT_\(name)")
+    }
   }
 
   /// Attach and program-load flags are macros, not in BTF; the system's

@@ -24,7 +24,7 @@ enum BinaryPath {
     }
     for directory in directories where !directory.isEmpty {
       let candidate = "\(directory)/\(name)"
-      if access(candidate, isLibrary ? R_OK : X_OK) == 0 { return candidate }
+      if SystemFiles.isAccessible(candidate, for: isLibrary ? .read : .execute) { return candidate }
     }
     return nil
   }

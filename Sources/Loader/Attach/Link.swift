@@ -183,8 +183,8 @@ public final class Link: Sendable {
     guard let path = pinPath else {
       throw .invalidRequest(program: programName, target: target, reason: "the link is not pinned")
     }
-    if Glibc.unlink(path) != 0 {
-      throw .system(program: programName, target: target, operation: "unlink(\(path))", errno: .current)
+    if case .failure(let error) = SystemFiles.remove(path) {
+      throw .system(program: programName, target: target, operation: "unlink(\(path))", errno: error.errno)
     }
     state.withLock { $0.pinnedPath = nil }
   }

@@ -12,7 +12,7 @@ enum Tracefs {
     for candidate in [primary, debugfs] where SystemFiles.isDirectory("\(candidate)/events") {
       return .success(candidate)
     }
-    if mount("tracefs", primary, "tracefs", 0, nil) != 0 { return .failure(FileError(errno: .current)) }
+    if case .failure(let error) = SystemFiles.mount("tracefs", at: primary) { return .failure(error) }
     return SystemFiles.isDirectory("\(primary)/events") ? .success(primary) : .failure(FileError(errno: .ENOENT))
   }
 

@@ -75,7 +75,7 @@ extension AttachScope {
   func attachReplace(target: BorrowedFD, functionBTFID: UInt32, point: AttachPoint) throws(AttachError) -> Link {
     do {
       let link = try BPF.createLink(LinkCreateAttributes(
-        program: fd, target: .fd(target), attachType: expectedAttachType ?? AttachType(rawValue: 0),
+        program: fd, target: .fd(target), attachType: expectedAttachType ?? .unspecified,
         details: .targetBTFID(functionBTFID)))
       return Link(program: name, target: point.description, bpfLink: link)
     } catch {

@@ -114,18 +114,10 @@ enum Semaphore {
                             reason: "\(file) is not mapped in process \(pid) at the semaphore's offset")
     }
     let address = map.start + (fileOffset - map.offset)
-    let fd = open("/proc/\(pid)/mem", O_RDWR | O_CLOEXEC)
-    guard fd >= 0 else {
-      throw .system(program: program, target: point.description, operation: "open(/proc/\(pid)/mem)", errno: .current)
-    }
-    defer { _ = close(fd) }
-    var value: UInt16 = 0
-    guard pread(fd, &value, 2, off_t(Int64(bitPattern: address))) == 2 else {
-      throw .system(program: program, target: point.description, operation: "pread(semaphore)", errno: .current)
-    }
-    value = UInt16(bitPattern: Int16(bitPattern: value) &+ delta)
-    guard pwrite(fd, &value, 2, off_t(Int64(bitPattern: address))) == 2 else {
-      throw .system(program: program, target: point.description, operation: "pwrite(semaphore)", errno: .current)
+    let memory = "/proc/\(pid)/mem"
+    if case .failure(let error) = SystemFiles.addToUInt16(delta, inFile: memory, at: address) {
+      let operation = error.operation == "open" ? "open(\(memory))" : "\(error.operation)(semaphore)"
+      throw .system(program: program, target: point.description, operation: operation, errno: error.errno)
     }
   }
 }

@@ -1,4 +1,3 @@
-import CBPFSys
 import Glibc
 import Synchronization
 import Syscall
@@ -36,13 +35,13 @@ final class EventWaiter: @unchecked Sendable {
 
   /// What the thread needs; retained by the thread while it runs.
   final class Core: @unchecked Sendable {
-    // @unchecked: immutable after init; Epoll and OwnedFD are Sendable.
+    // @unchecked: immutable after init; Epoll and EventFD are Sendable.
     let epoll: Epoll
-    let wake: OwnedFD
+    let wake: EventFD
     let sources: [BorrowedFD]
     let state = Mutex(State())
     static let wakeToken = UInt64.max
-    init(epoll: consuming Epoll, wake: consuming OwnedFD, sources: [BorrowedFD]) {
+    init(epoll: consuming Epoll, wake: consuming EventFD, sources: [BorrowedFD]) {
       self.epoll = epoll
       self.wake = wake
       self.sources = sources
@@ -60,9 +59,6 @@ final class EventWaiter: @unchecked Sendable {
     }
   }
 
-  /// Kernel: `EPOLLONESHOT` (1 << 30): the entry is disabled after one report.
-  static let oneShot = Epoll.Events(rawValue: 1 << 30)
-
   init(watching sources: [BorrowedFD], label: String) throws(EventError) {
     let epoll = try Self.makeEpoll(label)
     let wake = try Self.makeEventFD(label)
@@ -70,7 +66,7 @@ final class EventWaiter: @unchecked Sendable {
       try epoll.add(wake.borrowed, events: .readable, data: Core.wakeToken)
       for (i, fd) in sources.enumerated() {
         // Registered disarmed: one-shot with no events until a task waits.
-        try epoll.add(fd, events: Self.oneShot, data: UInt64(i))
+        try epoll.add(fd, events: .oneShot, data: UInt64(i))
       }
     } catch { throw .syscall(error, buffer: label) }
     core = Core(epoll: epoll, wake: wake, sources: sources)
@@ -101,12 +97,8 @@ final class EventWaiter: @unchecked Sendable {
     do { return try Epoll() } catch { throw .syscall(error, buffer: label) }
   }
 
-  private static func makeEventFD(_ label: String) throws(EventError) -> OwnedFD {
-    let raw = swiftbpf_eventfd()
-    do throws(SyscallError) {
-      if raw == -1 { throw SyscallError.current(.system("eventfd")) }
-      return try OwnedFD.adopt(raw)
-    } catch { throw .syscall(error, buffer: label) }
+  private static func makeEventFD(_ label: String) throws(EventError) -> EventFD {
+    do { return try EventFD() } catch { throw .syscall(error, buffer: label) }
   }
 
   /// Suspends until a watched descriptor is readable, the task is
@@ -151,7 +143,7 @@ final class EventWaiter: @unchecked Sendable {
     for (i, fd) in core.sources.enumerated() {
       // A descriptor that is gone (owner closed it early) cannot be re-armed;
       // the owner's close path stops this waiter, which resumes the waiters.
-      try? core.epoll.modify(fd, events: [.readable, Self.oneShot], data: UInt64(i))
+      try? core.epoll.modify(fd, events: [.readable, .oneShot], data: UInt64(i))
     }
   }
 
@@ -168,13 +160,8 @@ final class EventWaiter: @unchecked Sendable {
     }
     for c in waiting { c.resume(returning: .stopped) }
     guard join else { return }
-    Self.signal(core.wake)
+    core.wake.signal()
     pthread_join(thread, nil)
-  }
-
-  private static func signal(_ wake: borrowing OwnedFD) {
-    var one: UInt64 = 1
-    _ = withUnsafeBytes(of: &one) { Glibc.write(wake.rawValue, $0.baseAddress, 8) }
   }
 
   /// The thread: wait, then resume whoever waits (or exit when stopped).
@@ -197,8 +184,7 @@ final class EventWaiter: @unchecked Sendable {
           }
         }
         if woken {
-          var value: UInt64 = 0
-          _ = withUnsafeMutableBytes(of: &value) { Glibc.read(core.wake.rawValue, $0.baseAddress, 8) }
+          core.wake.drain()
           return  // only stop() writes the eventfd
         }
         if sourceReady { core.sourcesReady() }

@@ -181,12 +181,10 @@ public final class PerfBuffer: Sendable {
 
   /// The online CPUs from /sys/devices/system/cpu/online (`0-3,5`).
   static func onlineCPUs() -> [Int] {
-    guard let file = fopen("/sys/devices/system/cpu/online", "r") else { return [0] }
-    defer { fclose(file) }
-    var buffer = [CChar](repeating: 0, count: 4096)
-    guard fgets(&buffer, Int32(buffer.count), file) != nil else { return [0] }
-    let text = String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    return parseCPUList(text)
+    // The first line only (the file has one), as the earlier fgets read it.
+    guard case .success(let text) = SystemFiles.text("/sys/devices/system/cpu/online"), !text.isEmpty
+    else { return [0] }
+    return parseCPUList(String(text.prefix(while: { $0 != "\n" })) + "\n")
   }
 
   /// Parses a kernel CPU list (`0-3,5,7-8\n`); malformed parts are skipped.

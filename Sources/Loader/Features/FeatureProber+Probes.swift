@@ -181,7 +181,7 @@ extension FeatureProber {
       // A kfunc call to BTF id 1 (never a FUNC in vmlinux): a kernel that
       // knows kfunc calls looks the id up and says so; an older one rejects
       // the call instruction itself.
-      let call = Instruction(opcode: Instruction.call(helper: 0).opcode, source: Register(rawValue: 2), immediate: 1)
+      let call = Instruction.call(kfunc: 1)
       let program = Instruction.encode([FeatureProber.move(.r0, 0), call, .exit], order: .host)
       let attributes = Self.programAttributes(.schedCls, instructions: program)
       let outcome = kernel.loadProgram(attributes, map: nil, logCapacity: Self.probeLogCapacity)
@@ -194,7 +194,7 @@ extension FeatureProber {
   static let storeToMapValue: [UInt8] = Instruction.encode(
     [
       Instruction.loadImmediate64(.r1, 0, pseudo: .mapValue),
-      Instruction(opcode: Opcode(rawValue: 0x7a), destination: .r1, offset: 0, immediate: 42),
+      Instruction.store(.doubleWord, base: .r1, offset: 0, immediate: 42),
       FeatureProber.move(.r0, 0),
       .exit,
     ], order: .host)
@@ -203,6 +203,6 @@ extension FeatureProber {
 extension FeatureProber {
   /// `dst = imm` (64-bit move of a sign-extended 32-bit immediate).
   static func move(_ destination: Register, _ value: Int32) -> Instruction {
-    Instruction(opcode: Opcode(rawValue: 0xb7), destination: destination, immediate: Int64(value))
+    Instruction.move(destination, value)
   }
 }

@@ -1,10 +1,7 @@
-import Glibc
-import Syscall
-
 /// `/sys/devices/system/cpu/possible`: `0-3`, `0,2-5`...
 enum PossibleCPUs {
   static func read() -> String? {
-    guard let text = try? readSmallFile("/sys/devices/system/cpu/possible") else { return nil }
+    guard case .success(let text) = SystemFiles.text("/sys/devices/system/cpu/possible") else { return nil }
     return text
   }
 
@@ -21,23 +18,4 @@ enum PossibleCPUs {
     }
     return highest >= 0 ? highest + 1 : nil
   }
-}
-
-/// Reads a whole small text file (procfs, sysfs), or throws.
-func readSmallFile(_ path: String) throws(SyscallError) -> String {
-  let fd = open(path, O_RDONLY | O_CLOEXEC)
-  guard fd >= 0 else { throw .current(.system("open")) }
-  defer { _ = close(fd) }
-  var bytes = [UInt8]()
-  var chunk = [UInt8](repeating: 0, count: 65536)
-  while true {
-    let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-    if n < 0 {
-      if errno == EINTR { continue }
-      throw .current(.system("read"))
-    }
-    if n == 0 { break }
-    bytes.append(contentsOf: chunk[0..<n])
-  }
-  return String(decoding: bytes, as: UTF8.self)
 }

@@ -1,4 +1,3 @@
-import CZlib
 import Glibc
 import Syscall
 import UAPI
@@ -144,7 +143,7 @@ public struct KernelConfig: Sendable, Hashable {
 
   /// The running kernel's config: the first of `paths` that exists.
   public static func load(paths: [String] = defaultPaths()) throws(KernelConfigError) -> KernelConfig {
-    for path in paths where access(path, R_OK) == 0 {
+    for path in paths where SystemFiles.isAccessible(path, for: .read) {
       return try KernelConfig(text: try readFile(path), source: path)
     }
     throw .notFound(tried: paths)
@@ -152,23 +151,10 @@ public struct KernelConfig: Sendable, Hashable {
 
   /// The text of a gzip or plain file (zlib reads plain files unchanged).
   public static func readFile(_ path: String) throws(KernelConfigError) -> String {
-    guard let file = gzopen(path, "rb") else {
-      throw .unreadable(path: path, reason: "cannot open: \(Errno.current)")
+    switch SystemFiles.decompressedText(path) {
+    case .success(let text): return text
+    case .failure(let error):
+      throw .unreadable(path: path, reason: error.reason ?? "cannot open: \(error.errno)")
     }
-    defer { gzclose(file) }
-    var bytes: [UInt8] = []
-    let chunk = 1 << 16
-    var buffer = [UInt8](repeating: 0, count: chunk)
-    while true {
-      let count = buffer.withUnsafeMutableBytes { gzread(file, $0.baseAddress, UInt32(chunk)) }
-      if count < 0 {
-        var code: Int32 = 0
-        let message = gzerror(file, &code).map { String(cString: $0) } ?? "zlib error \(code)"
-        throw .unreadable(path: path, reason: message)
-      }
-      if count == 0 { break }
-      bytes.append(contentsOf: buffer[0..<Int(count)])
-    }
-    return String(decoding: bytes, as: UTF8.self)
   }
 }

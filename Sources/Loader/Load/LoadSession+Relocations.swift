@@ -20,14 +20,14 @@ extension LoadSession {
         guard let map = mapsByName[name], let fd = map.borrowedFD else {
           throw .relocation(program: program, reason: "uses map '\(name)', which was not created (autoCreate off?)")
         }
-        insn.source = Register(rawValue: 1)  // Kernel: BPF_PSEUDO_MAP_FD
+        insn.source = Register(Instruction.PseudoSource.mapFD)
         insn.immediate = Int64(fd.rawValue)
       case .globalData(let section, _, let offset, let variable):
         guard let map = dataMaps[section], let fd = map.borrowedFD else {
           throw .relocation(program: program,
                             reason: "uses \(variable.map { "variable '\($0)' in " } ?? "")section \(section), which has no map")
         }
-        insn.source = Register(rawValue: 2)  // Kernel: BPF_PSEUDO_MAP_VALUE
+        insn.source = Register(Instruction.PseudoSource.mapValue)
         insn.immediate = Int64(UInt32(bitPattern: fd.rawValue)) | Int64(truncatingIfNeeded: offset) << 32
       case .extern(let name, let usage):
         insn = try resolveExtern(name, usage: usage, insn, program: program)
@@ -57,7 +57,7 @@ extension LoadSession {
       else {
         throw .unresolvedExtern(name: name, kind: "kconfig", reason: "the .kconfig map was not created")
       }
-      insn.source = Register(rawValue: 2)  // Kernel: BPF_PSEUDO_MAP_VALUE
+      insn.source = Register(Instruction.PseudoSource.mapValue)
       insn.immediate = Int64(UInt32(bitPattern: fd.rawValue)) | Int64(entry.offset) << 32
     case .kfunc where usage == .call:
       guard let id = try kernelTypeID(name, kind: .function) else {
@@ -65,12 +65,12 @@ extension LoadSession {
           throw .unresolvedExtern(name: name, kind: "kfunc", reason: "not found in the kernel's BTF")
         }
         // A missing weak kfunc: a call the verifier accepts only as dead code.
-        insn.source = Register(rawValue: 0)
+        insn.source = Register(Instruction.CallSource.helper)
         insn.offset = 0
-        insn.immediate = 0xbad2310 + 1000
+        insn.immediate = Int64(Instruction.missingKfuncHelperID)
         return insn
       }
-      insn.source = Register(rawValue: 2)  // Kernel: BPF_PSEUDO_KFUNC_CALL
+      insn.source = Register(Instruction.CallSource.kfunc)
       insn.offset = 0  // vmlinux: no BTF fd index
       insn.immediate = Int64(id.rawValue)
     case .kfunc, .ksymVariable(typed: true):
@@ -79,18 +79,19 @@ extension LoadSession {
         guard ext.isWeak else {
           throw .unresolvedExtern(name: name, kind: "ksym", reason: "not found in the kernel's BTF")
         }
-        insn.source = Register(rawValue: 0)
+        // A missing weak ksym reads as 0 (a kfunc's address checked by `bpf_ksym_exists`).
+        insn.source = Register(Instruction.PseudoSource.value)
         insn.immediate = 0
         return insn
       }
-      insn.source = Register(rawValue: 3)  // Kernel: BPF_PSEUDO_BTF_ID; high half 0: vmlinux
+      insn.source = Register(Instruction.PseudoSource.btfID)  // high half 0: vmlinux
       insn.immediate = Int64(id.rawValue)
     case .ksymVariable(typed: false), .unknownVariable:
       if let address = kernel.kernelSymbolAddress(name) {
-        insn.source = Register(rawValue: 0)
+        insn.source = Register(Instruction.PseudoSource.value)
         insn.immediate = Int64(bitPattern: address)
       } else if ext.isWeak {
-        insn.source = Register(rawValue: 0)
+        insn.source = Register(Instruction.PseudoSource.value)
         insn.immediate = 0
       } else {
         throw .unresolvedExtern(name: name, kind: "ksym", reason: "not in /proc/kallsyms (reading it needs root)")

@@ -134,10 +134,10 @@ struct ProgramLinker {
           default:
             result.relocations.append((programSlot, r))
           }
-        } else if insn.opcode.rawValue == 0x85 && insn.source.rawValue == 1 {
+        } else if insn.callSource == .subprogram {
           // A call within the section, already an offset: target = next slot + imm.
           target = Key(section: f.sectionIndex, slot: local + 1 + Int(insn.immediate32))
-        } else if insn.opcode.isWideLoad && insn.source.rawValue == 4 {
+        } else if insn.pseudoSource == .function {
           target = Key(section: f.sectionIndex, slot: local + 1 + Int(insn.immediate32))
         }
         if let target {
@@ -163,9 +163,9 @@ struct ProgramLinker {
       var insn = result.instructions[index]
       insn.immediate = Int64(to - result.slots[index] - 1)
       if insn.opcode.isWideLoad {
-        insn.source = Register(rawValue: 4)  // Kernel: BPF_PSEUDO_FUNC
+        insn.source = Register(Instruction.PseudoSource.function)
       } else {
-        insn.source = Register(rawValue: 1)  // Kernel: BPF_PSEUDO_CALL
+        insn.source = Register(Instruction.CallSource.subprogram)
       }
       result.instructions[index] = insn
     }

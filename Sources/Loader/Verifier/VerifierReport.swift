@@ -1,3 +1,5 @@
+import Instructions
+
 /// What the verifier said about a rejected program, reduced to what a person
 /// needs first, with the full log kept.
 ///
@@ -28,10 +30,14 @@ public struct VerifierReport: Sendable, Hashable, CustomStringConvertible {
   /// The kernel cut the log (it needed more than the buffer).
   public let isTruncated: Bool
 
-  /// Kernel: libbpf's and our loader's poison for failed CO-RE relocations is
-  /// a call of helper `0xbad2310` (195896080), which the verifier prints as
-  /// `unknown#195896080`.
-  public static let poisonedCallHelper: Int32 = 0xbad2310
+  /// The poison for failed CO-RE relocations: a call of helper `0xbad2310`
+  /// (195896080), which the verifier prints as `unknown#195896080`.
+  /// Defined in Instructions (`Instruction.poisonHelperID`), where the
+  /// relocation engine that writes it also sees it.
+  public static let poisonedCallHelper: Int32 = Instruction.poisonHelperID
+
+  /// How the verifier names a call of the poison helper in its log.
+  static let poisonedCallText = "unknown#\(poisonedCallHelper)"
 
   /// Reads `log`.
   ///
@@ -74,7 +80,7 @@ public struct VerifierReport: Sendable, Hashable, CustomStringConvertible {
     failingInstruction = instruction
     source = sourceFromLog ?? instruction.flatMap { lineTable?.location(at: $0) }
 
-    let poisoned = lines[max(0, first - 1)..<end].contains { $0.contains("unknown#195896080") }
+    let poisoned = lines[max(0, first - 1)..<end].contains { $0.contains(Self.poisonedCallText) }
     if poisoned {
       let spec = instruction.flatMap(coreRelocation)
       coreRelocationFailure = spec ?? "instruction \(instruction.map(String.init) ?? "?") was poisoned by the loader"

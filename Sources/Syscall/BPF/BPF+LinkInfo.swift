@@ -9,7 +9,7 @@ extension BPF {
   public static func linkInfo(_ link: BorrowedFD) throws(SyscallError) -> LinkInfo {
     typealias L = LinkInfoLayout
     let type = try withInfo(link, L.layout) { i, n in
-      (LinkType(rawValue: i.get(L.type, limit: n)), i.get(L.perfEventType, limit: n))
+      (LinkType(rawValue: i.get(L.type, limit: n)), PerfEventLinkType(rawValue: i.get(L.perfEventType, limit: n)))
     }
     let nameFields: (pointer: U64, length: U32)?
     switch type.0 {
@@ -17,9 +17,9 @@ extension BPF {
     case .iter: nameFields = (L.iterTargetName, L.iterTargetNameLen)
     case .perfEvent:
       switch type.1 {
-      case 1, 2: nameFields = (L.perfUprobeFileName, L.perfUprobeNameLen)
-      case 3, 4: nameFields = (L.perfKprobeFuncName, L.perfKprobeNameLen)
-      case 5: nameFields = (L.perfTracepointName, L.perfTracepointNameLen)
+      case .uprobe, .uretprobe: nameFields = (L.perfUprobeFileName, L.perfUprobeNameLen)
+      case .kprobe, .kretprobe: nameFields = (L.perfKprobeFuncName, L.perfKprobeNameLen)
+      case .tracepoint: nameFields = (L.perfTracepointName, L.perfTracepointNameLen)
       default: nameFields = nil
       }
     default: nameFields = nil
@@ -77,11 +77,11 @@ extension BPF {
     case .perfEvent:
       let type = i.get(L.perfEventType, limit: n)
       let cookie: UInt64
-      switch type {
-      case 1, 2: cookie = i.get(L.perfUprobeCookie, limit: n)
-      case 3, 4: cookie = i.get(L.perfKprobeCookie, limit: n)
-      case 5: cookie = i.get(L.perfTracepointCookie, limit: n)
-      case 6: cookie = i.get(L.perfEventCookie, limit: n)
+      switch PerfEventLinkType(rawValue: type) {
+      case .uprobe, .uretprobe: cookie = i.get(L.perfUprobeCookie, limit: n)
+      case .kprobe, .kretprobe: cookie = i.get(L.perfKprobeCookie, limit: n)
+      case .tracepoint: cookie = i.get(L.perfTracepointCookie, limit: n)
+      case .event: cookie = i.get(L.perfEventCookie, limit: n)
       default: cookie = 0
       }
       return .perfEvent(type: type, name: name, cookie: cookie)

@@ -22,7 +22,8 @@ public struct LinkInfo: Sendable, Hashable {
     case netfilter(protocolFamily: UInt32, hook: UInt32, priority: Int32, flags: UInt32)
     case kprobeMulti(count: UInt32, flags: UInt32, missed: UInt64)
     case uprobeMulti(count: UInt32, flags: UInt32, pid: UInt32)
-    /// `BPF_PERF_EVENT_*` type; for tracepoints and kprobes the name when known.
+    /// `BPF_PERF_EVENT_*` type (`PerfEventLinkType`'s raw value); for
+    /// tracepoints, kprobes and uprobes the name when known.
     case perfEvent(type: UInt32, name: String, cookie: UInt64)
     case tcx(ifindex: UInt32, attachType: AttachType)
     case netkit(ifindex: UInt32, attachType: AttachType)

@@ -6,7 +6,8 @@ public struct Epoll: ~Copyable, Sendable {
   public let fd: OwnedFD
 
   /// epoll event bits. Kernel: `EPOLLIN` 0x1, `EPOLLOUT` 0x4, `EPOLLERR` 0x8,
-  /// `EPOLLHUP` 0x10, `EPOLLET` 1 << 31 (include/uapi/linux/eventpoll.h).
+  /// `EPOLLHUP` 0x10, `EPOLLONESHOT` 1 << 30, `EPOLLET` 1 << 31
+  /// (include/uapi/linux/eventpoll.h).
   public struct Events: OptionSet, Sendable, Hashable {
     public let rawValue: UInt32
     public init(rawValue: UInt32) { self.rawValue = rawValue }
@@ -14,6 +15,8 @@ public struct Epoll: ~Copyable, Sendable {
     public static let writable = Events(rawValue: 0x004)
     public static let error = Events(rawValue: 0x008)
     public static let hangUp = Events(rawValue: 0x010)
+    /// The entry is disabled after one report until `modify` re-arms it.
+    public static let oneShot = Events(rawValue: 1 << 30)
     public static let edgeTriggered = Events(rawValue: 1 << 31)
   }
 

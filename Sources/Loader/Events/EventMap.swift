@@ -1,41 +1,5 @@
-import CBPFSys
-import Glibc
 import Syscall
 import UAPI
-
-/// Loads and stores on memory shared with the kernel, with the ordering the
-/// kernel's ring buffer protocols require.
-///
-/// Swift's `Synchronization.Atomic` cannot wrap foreign (mapped) memory, so
-/// these go through the C shim's `__atomic` builtins.
-/// Kernel: the producer publishes with `smp_store_release` and the consumer
-/// reads with `smp_load_acquire` (Documentation/bpf/ringbuf.rst; perf's
-/// `data_head`/`data_tail` in include/uapi/linux/perf_event.h).
-enum SharedMemory {
-  @inline(__always)
-  static func loadAcquire64(_ p: UnsafeRawPointer) -> UInt64 { swiftbpf_load_acquire_u64(p) }
-  @inline(__always)
-  static func loadAcquire32(_ p: UnsafeRawPointer) -> UInt32 { swiftbpf_load_acquire_u32(p) }
-  @inline(__always)
-  static func storeRelease64(_ p: UnsafeMutableRawPointer, _ v: UInt64) { swiftbpf_store_release_u64(p, v) }
-  @inline(__always)
-  static func storeRelease32(_ p: UnsafeMutableRawPointer, _ v: UInt32) { swiftbpf_store_release_u32(p, v) }
-
-  @inline(__always)
-  static func prefetch(_ p: UnsafeRawPointer) { swiftbpf_prefetch(p) }
-
-  /// The system page size (ring buffer pages are mapped in these units).
-  ///
-  /// `getpagesize()` rather than `sysconf(_SC_PAGESIZE)`: naming the
-  /// `_SC_PAGESIZE` constant in a file that imports CBPFSys (whose header
-  /// includes <unistd.h>) made a whole-module (release) build attribute the
-  /// constant to the shim, and other files of Loader that import only Glibc
-  /// could no longer find it.
-  static let pageSize: Int = {
-    let size = Int(getpagesize())
-    return size > 0 ? size : 4096
-  }()
-}
 
 /// Map facts shared by the buffer readers.
 enum EventMap {
