@@ -55,8 +55,7 @@ extension LoadedObject {
     /// returns even if another thread calls `close()` meanwhile; throws
     /// `LoadError.closed` once the program was closed. Do not keep the fd.
     public func withFD<R>(_ body: (BorrowedFD) throws -> R) throws -> R {
-      guard let result = try descriptor.withDescriptor(body) else { throw LoadError.closed(object: name) }
-      return result
+      try descriptor.withDescriptor(ifClosed: { LoadError.closed(object: name) as any Error }, body)
     }
 
     /// `withFD` for bodies with a typed error; `closed` makes the error
@@ -64,10 +63,7 @@ extension LoadedObject {
     func withDescriptor<R: ~Copyable, E: Error>(
       closed: () -> E, _ body: (BorrowedFD) throws(E) -> R
     ) throws(E) -> R {
-      switch try descriptor.withDescriptor(body) {
-      case .some(let result): return result
-      case .none: throw closed()
-      }
+      try descriptor.withDescriptor(ifClosed: closed, body)
     }
 
     /// The kernel's description (translated and jited sizes, id, tag…).

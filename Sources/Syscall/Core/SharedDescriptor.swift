@@ -1,4 +1,4 @@
-import Synchronization
+import Glibc
 
 /// One owner of a descriptor that several threads may use and close at once.
 ///
@@ -14,7 +14,13 @@ import Synchronization
 /// Bodies run outside the lock, so uses on several threads run in parallel,
 /// and a body may itself call `close()` (the descriptor then closes as the
 /// body returns).
-public final class SharedDescriptor: Sendable {
+///
+/// The lock is a pthread mutex rather than `Synchronization.Mutex`: the
+/// thread sanitizer understands pthread locks, while `Mutex` on Linux is
+/// built on atomics it does not see, so every use would be reported as a
+/// race and the stress tests could not be checked under `--sanitize=thread`.
+// @unchecked Sendable: `state` is only read or written with `lock` held.
+public final class SharedDescriptor: @unchecked Sendable {
   private struct State: ~Copyable {
     var descriptor: OwnedFD?
     /// Bodies running now.
@@ -23,16 +29,31 @@ public final class SharedDescriptor: Sendable {
     var isClosing = false
   }
 
-  private let state: Mutex<State>
+  private let lock: UnsafeMutablePointer<pthread_mutex_t>
+  private var state: State
 
   public init(_ descriptor: consuming OwnedFD) {
-    state = Mutex(State(descriptor: descriptor))
+    lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    lock.initialize(to: pthread_mutex_t())
+    pthread_mutex_init(lock, nil)
+    state = State(descriptor: descriptor)
+  }
+
+  deinit {
+    pthread_mutex_destroy(lock)
+    lock.deallocate()
+  }
+
+  private func withLock<R: ~Copyable>(_ body: (inout State) -> R) -> R {
+    pthread_mutex_lock(lock)
+    defer { pthread_mutex_unlock(lock) }
+    return body(&state)
   }
 
   /// Runs `body` with the descriptor, which stays open until `body` returns;
   /// nil (without running `body`) once `close()` was called.
   public func withDescriptor<R: ~Copyable, E: Error>(_ body: (BorrowedFD) throws(E) -> R) throws(E) -> R? {
-    let lent: BorrowedFD? = state.withLock { s in
+    let lent: BorrowedFD? = withLock { s in
       guard !s.isClosing, let fd = s.descriptor?.borrowed else { return nil }
       s.users += 1
       return fd
@@ -42,8 +63,18 @@ public final class SharedDescriptor: Sendable {
     return try body(lent)
   }
 
+  /// `withDescriptor` that throws `closed()` once `close()` was called.
+  public func withDescriptor<R: ~Copyable, E: Error>(
+    ifClosed closed: () -> E, _ body: (BorrowedFD) throws(E) -> R
+  ) throws(E) -> R {
+    switch try withDescriptor(body) {
+    case .some(let result): return result
+    case .none: throw closed()
+    }
+  }
+
   private func endUse() {
-    let last: OwnedFD? = state.withLock { s in
+    let last: OwnedFD? = withLock { s in
       s.users -= 1
       return s.users == 0 && s.isClosing ? s.descriptor.take() : nil
     }
@@ -53,7 +84,7 @@ public final class SharedDescriptor: Sendable {
   /// Refuses new uses and closes the descriptor now, or, when bodies are
   /// running, as the last of them returns. Calling it again does nothing.
   public func close() {
-    let now: OwnedFD? = state.withLock { s in
+    let now: OwnedFD? = withLock { s in
       s.isClosing = true
       return s.users == 0 ? s.descriptor.take() : nil
     }
@@ -61,12 +92,12 @@ public final class SharedDescriptor: Sendable {
   }
 
   /// Whether `close()` was called.
-  public var isClosed: Bool { state.withLock { $0.isClosing } }
+  public var isClosed: Bool { withLock { $0.isClosing } }
 
   /// The number, for messages and for calls made while the owner is known
   /// to keep it open (the loader's own use before it hands the handle out).
   /// Nil after `close()`. Never keep it: use `withDescriptor` instead.
   package var unguardedDescriptor: BorrowedFD? {
-    state.withLock { s in s.isClosing ? nil : s.descriptor?.borrowed }
+    withLock { s in s.isClosing ? nil : s.descriptor?.borrowed }
   }
 }
