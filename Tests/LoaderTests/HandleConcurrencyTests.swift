@@ -46,7 +46,7 @@ import Testing
   static func link() throws -> Subject {
     let fd = try FakeKernel.memfd(size: 8)
     let inode = try inode(of: fd.rawValue)
-    let link = Link(program: "stress_prog", target: "stress hook", bpfLink: fd)
+    let link = Link(kernel: SystemKernel.shared, program: "stress_prog", target: "stress hook", bpfLink: fd)
     return Subject(inode: inode, use: { check in
       do { return try link.withFD { check($0) } } catch {
         return closedError(error, AttachError.linkClosed(program: "stress_prog", target: "stress hook"))

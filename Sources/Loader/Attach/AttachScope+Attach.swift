@@ -88,7 +88,7 @@ extension AttachScope {
     let attributes = LinkCreateAttributes(program: fd, target: target, attachType: attachType, flags: flags,
                                           details: details)
     do {
-      return Link(program: name, target: point.description, bpfLink: try BPF.createLink(attributes))
+      return Link(kernel: kernel, program: name, target: point.description, bpfLink: try kernel.createLink(attributes))
     } catch {
       throw failure(error, point)
     }

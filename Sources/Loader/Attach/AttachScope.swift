@@ -13,6 +13,8 @@ struct AttachScope {
   let program: LoadedObject.Program
 
   var name: String { program.name }
+  /// The kernel the program was loaded into.
+  var kernel: any KernelInterface { program.kernel }
   var type: ProgramType { program.type }
   /// The attach type it was loaded with (nil: none).
   var expectedAttachType: AttachType? { program.expectedAttachType }

@@ -39,8 +39,8 @@ public enum StructOpsAttach {
     try map.withDescriptor(closed: { AttachError.linkClosed(program: map.name, target: "struct_ops map") }) {
       (fd) throws(AttachError) in
       do throws(SyscallError) {
-        let link = try BPF.createLink(LinkCreateAttributes(program: fd, target: .none, attachType: .structOps))
-        return Link(program: map.name, target: "struct_ops map", bpfLink: link)
+        let link = try map.kernel.createLink(LinkCreateAttributes(program: fd, target: .none, attachType: .structOps))
+        return Link(kernel: map.kernel, program: map.name, target: "struct_ops map", bpfLink: link)
       } catch {
         throw .syscall(error, program: map.name, target: "struct_ops map",
                        hint: error.errno == .EINVAL ? "the map must be created with BPF_F_LINK (a .struct_ops.link section)" : nil)

@@ -35,6 +35,6 @@ extension Link {
   }
 
   private func newIteration(_ link: BorrowedFD) throws(AttachError) -> OwnedFD {
-    do { return try BPF.createIterator(link: link) } catch { throw wrap(error) }
+    do { return try kernel.createIterator(link: link) } catch { throw wrap(error) }
   }
 }

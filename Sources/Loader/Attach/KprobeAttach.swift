@@ -24,7 +24,7 @@ extension AttachScope {
     attributes.config2 = offset
     attributes.samplePeriodOrFrequency = 1
     let event: OwnedFD
-    do { event = try PerfEvent.open(attributes, pid: -1, cpu: 0) } catch {
+    do { event = try kernel.openPerfEvent(attributes, pid: -1, cpu: 0) } catch {
       if error.errno == .ENOENT || error.errno == .EINVAL {
         throw .targetNotFound(program: name, target: point.description,
                               reason: "no probe-able kernel function '\(function)' (\(error))")
@@ -53,10 +53,10 @@ extension AttachScope {
       throw .targetNotFound(program: name, target: point.description, reason: "no kernel function matches")
     }
     do {
-      let link = try BPF.createLink(LinkCreateAttributes(
+      let link = try kernel.createLink(LinkCreateAttributes(
         program: fd, target: .none, attachType: expectedAttachType ?? .traceKprobeMulti,
         details: .kprobeMulti(flags: isReturn ? 1 : 0, symbols: names, addresses: [], cookies: cookies)))
-      return Link(program: name, target: point.description, bpfLink: link)
+      return Link(kernel: kernel, program: name, target: point.description, bpfLink: link)
     } catch {
       if error.errno == .EOPNOTSUPP || error.errno == .ENOTSUPP {
         throw .unavailable(program: name, target: point.description,

@@ -40,32 +40,41 @@ public final class Link: Sendable {
 
   let backing: Backing
   let state: Mutex<State>
+  /// The kernel the link lives in (the program's), for pin, update, detach
+  /// and info.
+  let kernel: any KernelInterface
 
-  private init(program: String, target: String, backing: Backing, legacy: consuming LegacyAttachment? = nil) {
+  private init(kernel: any KernelInterface, program: String, target: String, backing: Backing,
+               legacy: consuming LegacyAttachment? = nil) {
+    self.kernel = kernel
     self.programName = program
     self.target = target
     self.backing = backing
     self.state = Mutex(State(legacy: legacy))
   }
 
-  convenience init(program: String, target: String, bpfLink: consuming OwnedFD, perfEvent: consuming OwnedFD? = nil) {
+  convenience init(kernel: any KernelInterface, program: String, target: String, bpfLink: consuming OwnedFD,
+                   perfEvent: consuming OwnedFD? = nil) {
     let event: SharedDescriptor? = switch consume perfEvent {
     case .some(let fd): SharedDescriptor(fd)
     case .none: nil
     }
-    self.init(program: program, target: target, backing: .bpfLink(SharedDescriptor(bpfLink), perfEvent: event))
+    self.init(kernel: kernel, program: program, target: target,
+              backing: .bpfLink(SharedDescriptor(bpfLink), perfEvent: event))
   }
 
-  convenience init(program: String, target: String, perfEventRunningProgram event: consuming OwnedFD) {
-    self.init(program: program, target: target, backing: .perfEvent(SharedDescriptor(event)))
+  convenience init(kernel: any KernelInterface, program: String, target: String,
+                   perfEventRunningProgram event: consuming OwnedFD) {
+    self.init(kernel: kernel, program: program, target: target, backing: .perfEvent(SharedDescriptor(event)))
   }
 
-  convenience init(program: String, target: String, legacy attachment: consuming LegacyAttachment) {
-    self.init(program: program, target: target, backing: .legacy, legacy: attachment)
+  convenience init(kernel: any KernelInterface, program: String, target: String,
+                   legacy attachment: consuming LegacyAttachment) {
+    self.init(kernel: kernel, program: program, target: target, backing: .legacy, legacy: attachment)
   }
 
-  convenience init(program: String, target: String, parts: [Link]) {
-    self.init(program: program, target: target, backing: .group(parts))
+  convenience init(kernel: any KernelInterface, program: String, target: String, parts: [Link]) {
+    self.init(kernel: kernel, program: program, target: target, backing: .group(parts))
   }
 
   deinit { release() }
@@ -126,7 +135,7 @@ public final class Link: Sendable {
     case .perfEvent(let event):
       event.close()
     case .legacy:
-      if let attachment = state.withLock({ $0.legacy.take() }) { attachment.detach() }
+      if let attachment = state.withLock({ $0.legacy.take() }) { attachment.detach(through: kernel) }
     case .group(let parts):
       for part in parts { part.release() }
     }
@@ -162,7 +171,7 @@ public final class Link: Sendable {
   /// Kernel: `BPF_OBJ_GET_INFO_BY_FD` on the link.
   public func info() throws(AttachError) -> LinkInfo {
     try withLinkDescriptor { (fd) throws(AttachError) in
-      do throws(SyscallError) { return try BPF.linkInfo(fd) } catch { throw wrap(error) }
+      do throws(SyscallError) { return try kernel.linkInfo(fd) } catch { throw wrap(error) }
     }
   }
 
@@ -172,7 +181,7 @@ public final class Link: Sendable {
   /// Kernel: `BPF_OBJ_PIN`.
   public func pin(at path: String) throws(AttachError) {
     try withLinkDescriptor { (fd) throws(AttachError) in
-      do throws(SyscallError) { try BPF.pin(fd, at: path) } catch { throw wrap(error) }
+      do throws(SyscallError) { try kernel.pin(fd, at: path) } catch { throw wrap(error) }
     }
     state.withLock { $0.pinnedPath = path }
   }
@@ -210,7 +219,7 @@ public final class Link: Sendable {
   /// or a struct_ops map).
   func update(programFD: BorrowedFD, expected: BorrowedFD?) throws(AttachError) {
     try withLinkDescriptor { (fd) throws(AttachError) in
-      do throws(SyscallError) { try BPF.updateLink(fd, newProgram: programFD, oldProgram: expected) } catch { throw wrap(error) }
+      do throws(SyscallError) { try kernel.updateLink(fd, newProgram: programFD, oldProgram: expected) } catch { throw wrap(error) }
     }
   }
 
@@ -222,7 +231,7 @@ public final class Link: Sendable {
     switch backing {
     case .bpfLink(let link, _):
       let detached: Void? = try link.withDescriptor { (fd) throws(AttachError) in
-        do throws(SyscallError) { try BPF.detachLink(fd) } catch { throw wrap(error) }
+        do throws(SyscallError) { try kernel.detachLink(fd) } catch { throw wrap(error) }
       }
       if detached == nil { release() }
     case .group(let parts):
@@ -233,14 +242,17 @@ public final class Link: Sendable {
     }
   }
 
-  /// Opens the link pinned at `path`.
+  /// Opens the link pinned at `path` (in `kernel`: the running one unless
+  /// a test passes a fake).
   ///
   /// Kernel: `BPF_OBJ_GET`; the returned value does not detach the link
   /// when dropped while the pin exists.
-  public static func open(pinnedAt path: String) throws(AttachError) -> Link {
+  public static func open(
+    pinnedAt path: String, kernel: any KernelInterface = SystemKernel.shared
+  ) throws(AttachError) -> Link {
     do {
-      let fd = try BPF.getPinned(at: path)
-      let link = Link(program: "(pinned)", target: path, bpfLink: fd)
+      let fd = try kernel.openPinned(at: path)
+      let link = Link(kernel: kernel, program: "(pinned)", target: path, bpfLink: fd)
       link.state.withLock { $0.pinnedPath = path }
       return link
     } catch {
@@ -256,9 +268,9 @@ struct LegacyAttachment: ~Copyable, Sendable {
   let program: OwnedFD
   let attachType: AttachType
 
-  consuming func detach() {
+  consuming func detach(through kernel: any KernelInterface) {
     let a = BPF.AttachAttributes(target: .fd(target.borrowed), program: program.borrowed,
                                  attachType: attachType)
-    try? BPF.detach(a)
+    try? kernel.detach(a)
   }
 }

@@ -34,15 +34,15 @@ extension AttachScope {
   func attachSockMap(_ map: BorrowedFD, attachType: AttachType?, point: AttachPoint) throws(AttachError) -> Link {
     let attach = try resolvedAttachType(attachType, point: point)
     do {
-      let link = try BPF.createLink(LinkCreateAttributes(program: fd, target: .fd(map), attachType: attach))
-      return Link(program: name, target: point.description, bpfLink: link)
+      let link = try kernel.createLink(LinkCreateAttributes(program: fd, target: .fd(map), attachType: attach))
+      return Link(kernel: kernel, program: name, target: point.description, bpfLink: link)
     } catch {
       guard error.errno == .EINVAL || error.errno == .EOPNOTSUPP else { throw failure(error, point) }
     }
     do {
-      try BPF.attach(BPF.AttachAttributes(target: .fd(map), program: fd, attachType: attach))
+      try kernel.attach(BPF.AttachAttributes(target: .fd(map), program: fd, attachType: attach))
       let legacy = LegacyAttachment(target: try map.duplicate(), program: try fd.duplicate(), attachType: attach)
-      return Link(program: name, target: point.description, legacy: legacy)
+      return Link(kernel: kernel, program: name, target: point.description, legacy: legacy)
     } catch {
       throw failure(error, point)
     }

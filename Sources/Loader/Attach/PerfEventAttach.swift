@@ -31,9 +31,9 @@ extension AttachScope {
     var parts: [Link] = []
     for c in cpus {
       let event: OwnedFD
-      do { event = try PerfEvent.open(attributes, pid: pid ?? -1, cpu: c) } catch { throw failure(error, point) }
+      do { event = try kernel.openPerfEvent(attributes, pid: pid ?? -1, cpu: c) } catch { throw failure(error, point) }
       parts.append(try attachPerfEvent(event, cookie: cookie, point: point))
     }
-    return parts.count == 1 ? parts[0] : Link(program: name, target: point.description, parts: parts)
+    return parts.count == 1 ? parts[0] : Link(kernel: kernel, program: name, target: point.description, parts: parts)
   }
 }

@@ -23,7 +23,7 @@ extension AttachScope {
     attributes.samplePeriodOrFrequency = 1
     attributes.wakeupEventsOrWatermark = 1
     let event: OwnedFD
-    do { event = try PerfEvent.open(attributes, pid: -1, cpu: 0) } catch { throw failure(error, point) }
+    do { event = try kernel.openPerfEvent(attributes, pid: -1, cpu: 0) } catch { throw failure(error, point) }
     return try attachPerfEvent(event, cookie: cookie, point: point)
   }
 
@@ -35,19 +35,19 @@ extension AttachScope {
                                           details: .perfEvent(cookie: cookie))
     let linkError: SyscallError
     do {
-      let link = try BPF.createLink(attributes)
-      return Link(program: name, target: point.description, bpfLink: link, perfEvent: event)
+      let link = try kernel.createLink(attributes)
+      return Link(kernel: kernel, program: name, target: point.description, bpfLink: link, perfEvent: event)
     } catch {
       linkError = error
     }
     // Only an old kernel (no perf link: EINVAL) falls back; other errors are real.
     guard linkError.errno == .EINVAL, cookie == 0 else { throw failure(linkError, point) }
     do {
-      try PerfEvent.setBPF(event.borrowed, program: fd)
-      try PerfEvent.enable(event.borrowed)
+      try kernel.setPerfEventProgram(event.borrowed, program: fd)
+      try kernel.enablePerfEvent(event.borrowed)
     } catch {
       throw failure(error, point)
     }
-    return Link(program: name, target: point.description, perfEventRunningProgram: event)
+    return Link(kernel: kernel, program: name, target: point.description, perfEventRunningProgram: event)
   }
 }

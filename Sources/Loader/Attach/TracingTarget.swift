@@ -58,12 +58,12 @@ extension AttachScope {
     let attach = cookie == 0 ? nil : try resolvedAttachType(nil, point: point)
     do {
       guard let attach else {
-        let link = try BPF.openRawTracepoint(name: nil, program: fd)
-        return Link(program: name, target: point.description, bpfLink: link)
+        let link = try kernel.openRawTracepoint(name: nil, program: fd, cookie: 0)
+        return Link(kernel: kernel, program: name, target: point.description, bpfLink: link)
       }
-      let link = try BPF.createLink(LinkCreateAttributes(
+      let link = try kernel.createLink(LinkCreateAttributes(
         program: fd, target: .none, attachType: attach, details: .tracing(targetBTFID: 0, cookie: cookie)))
-      return Link(program: name, target: point.description, bpfLink: link)
+      return Link(kernel: kernel, program: name, target: point.description, bpfLink: link)
     } catch {
       throw tracingFailure(error, point)
     }
@@ -74,10 +74,10 @@ extension AttachScope {
   /// Kernel: `BPF_LINK_CREATE` with `target_fd` and `target_btf_id` (5.10).
   func attachReplace(target: BorrowedFD, functionBTFID: UInt32, point: AttachPoint) throws(AttachError) -> Link {
     do {
-      let link = try BPF.createLink(LinkCreateAttributes(
+      let link = try kernel.createLink(LinkCreateAttributes(
         program: fd, target: .fd(target), attachType: expectedAttachType ?? .unspecified,
         details: .targetBTFID(functionBTFID)))
-      return Link(program: name, target: point.description, bpfLink: link)
+      return Link(kernel: kernel, program: name, target: point.description, bpfLink: link)
     } catch {
       throw tracingFailure(error, point)
     }
@@ -98,9 +98,9 @@ extension AttachScope {
   func attachLSMCgroup(path: String, point: AttachPoint) throws(AttachError) -> Link {
     let cgroup = try openCgroup(path, point: point)
     do {
-      let link = try BPF.createLink(LinkCreateAttributes(program: fd, target: .fd(cgroup.borrowed),
+      let link = try kernel.createLink(LinkCreateAttributes(program: fd, target: .fd(cgroup.borrowed),
                                                          attachType: .lsmCgroup))
-      return Link(program: name, target: point.description, bpfLink: link)
+      return Link(kernel: kernel, program: name, target: point.description, bpfLink: link)
     } catch {
       throw tracingFailure(error, point)
     }

@@ -90,7 +90,7 @@ extension AttachScope {
           }
           parts.append(part)
         }
-        link = parts.count == 1 ? parts[0] : Link(program: name, target: point.description, parts: parts)
+        link = parts.count == 1 ? parts[0] : Link(kernel: kernel, program: name, target: point.description, parts: parts)
       }
     } catch {
       releaseAll()

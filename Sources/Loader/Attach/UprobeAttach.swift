@@ -61,7 +61,7 @@ extension AttachScope {
     attributes.config2 = offset
     attributes.samplePeriodOrFrequency = 1
     do {
-      return try PerfEvent.open(attributes, pid: pid ?? -1, cpu: pid == nil ? 0 : -1)
+      return try kernel.openPerfEvent(attributes, pid: pid ?? -1, cpu: pid == nil ? 0 : -1)
     } catch {
       throw failure(error, point)
     }

@@ -6,10 +6,13 @@ import UAPI
 /// root: `SystemKernel` forwards to bpf(2) through `Syscall`; tests pass a
 /// fake that records the calls and hands out real (harmless) descriptors.
 ///
-/// Everything that depends on the running kernel goes through here: bpf(2),
-/// mmap of maps, bpffs pins, the kernel's BTF, its configuration and
-/// symbols, the number of possible CPUs and the feature probes.
-public protocol KernelInterface: Sendable {
+/// Everything that depends on the running kernel goes through here: bpf(2)
+/// for loading, attaching and links, perf events, mmap of maps, bpffs pins,
+/// the kernel's BTF, its configuration and symbols, the number of possible
+/// CPUs and the feature probes (`ProbeKernel`). Handles remember the kernel
+/// they came from, so attaching a program and using its links reach the
+/// same (real or fake) kernel as its load.
+public protocol KernelInterface: ProbeKernel {
   /// Kernel: `BPF_MAP_CREATE`.
   func createMap(_ attributes: MapCreateAttributes) throws(SyscallError) -> OwnedFD
   /// Kernel: `BPF_PROG_LOAD`; `log` nil asks for no log, else it is filled.
@@ -46,4 +49,30 @@ public protocol KernelInterface: Sendable {
   var kernelVersionCode: UInt32 { get }
   /// What the kernel supports (cached probes).
   var features: KernelFeatures { get }
+
+  // MARK: Attach, links, perf events
+
+  /// Kernel: `BPF_LINK_CREATE`.
+  func createLink(_ attributes: LinkCreateAttributes) throws(SyscallError) -> OwnedFD
+  /// Kernel: `BPF_RAW_TRACEPOINT_OPEN`; a nil name attaches a tracing or LSM
+  /// program at its load-time target.
+  func openRawTracepoint(name: String?, program: BorrowedFD, cookie: UInt64) throws(SyscallError) -> OwnedFD
+  /// Kernel: `BPF_PROG_ATTACH`.
+  func attach(_ attributes: BPF.AttachAttributes) throws(SyscallError)
+  /// Kernel: `BPF_PROG_DETACH`.
+  func detach(_ attributes: BPF.AttachAttributes) throws(SyscallError)
+  /// Kernel: `BPF_LINK_UPDATE` (with `oldProgram`: `BPF_F_REPLACE`).
+  func updateLink(_ link: BorrowedFD, newProgram: BorrowedFD, oldProgram: BorrowedFD?) throws(SyscallError)
+  /// Kernel: `BPF_LINK_DETACH`.
+  func detachLink(_ link: BorrowedFD) throws(SyscallError)
+  /// Kernel: `BPF_OBJ_GET_INFO_BY_FD` on a link.
+  func linkInfo(_ link: BorrowedFD) throws(SyscallError) -> LinkInfo
+  /// Kernel: `BPF_ITER_CREATE`: one run of an iterator link, read to its end.
+  func createIterator(link: BorrowedFD) throws(SyscallError) -> OwnedFD
+  /// perf_event_open(2) for every process (`pid` -1) or one, on `cpu`.
+  func openPerfEvent(_ attributes: PerfEventAttributes, pid: Int32, cpu: Int32) throws(SyscallError) -> OwnedFD
+  /// `PERF_EVENT_IOC_SET_BPF`: the event runs `program`.
+  func setPerfEventProgram(_ event: BorrowedFD, program: BorrowedFD) throws(SyscallError)
+  /// `PERF_EVENT_IOC_ENABLE`.
+  func enablePerfEvent(_ event: BorrowedFD) throws(SyscallError)
 }

@@ -173,6 +173,7 @@ extension LoadSession {
   func makeHandle(_ spec: Object.Map, _ a: MapCreateAttributes, fd: consuming OwnedFD, pinPath: String?,
                   reused: Bool, frozen: Bool, mapping: consuming MappedRegion?) -> LoadedObject.Map {
     LoadedObject.Map(
+      kernel: kernel,
       name: spec.name, sectionName: spec.sectionName, type: a.type, keySize: a.keySize, valueSize: a.valueSize,
       maxEntries: a.maxEntries, flags: a.flags, pinPath: pinPath, isReused: reused, isFrozen: frozen,
       fd: fd, mapping: mapping)

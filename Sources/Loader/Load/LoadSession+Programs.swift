@@ -141,7 +141,7 @@ extension LoadSession {
     let fd = try loadWithLogRetry(attributes, program: spec.name, logLevel: spec.logLevel,
                                   lineTable: SourceLineTable(lines), coreRelocations: poisonedHere, log: &log)
     return LoadedObject.Program(
-      name: spec.name, sectionName: spec.sectionName, section: spec.section, type: type, expectedAttachType: attributes.expectedAttachType,
+      kernel: kernel, name: spec.name, sectionName: spec.sectionName, section: spec.section, type: type, expectedAttachType: attributes.expectedAttachType,
       attachBTFID: attachID, verifierLog: log, fd: fd)
   }
 

@@ -25,6 +25,8 @@ extension LoadedObject {
     /// Programs may read but user space may not change it (`.rodata`, `.kconfig`).
     public let isFrozen: Bool
     let descriptor: SharedDescriptor
+    /// The kernel it lives in (struct_ops links and event readers use it).
+    let kernel: any KernelInterface
     let mapping: Mutex<MappedRegion?>
     let preparedValue = Mutex<[UInt8]?>(nil)
 
@@ -35,7 +37,7 @@ extension LoadedObject {
     /// is registered by a `BPF_LINK_CREATE` after the store.
     public var structOpsValue: [UInt8]? { preparedValue.withLock { $0 } }
 
-    init(name: String, sectionName: String?, type: MapType, keySize: UInt32, valueSize: UInt32,
+    init(kernel: any KernelInterface, name: String, sectionName: String?, type: MapType, keySize: UInt32, valueSize: UInt32,
          maxEntries: UInt32, flags: MapFlags, pinPath: String?, isReused: Bool, isFrozen: Bool,
          fd: consuming OwnedFD, mapping: consuming MappedRegion?) {
       self.name = name
@@ -49,6 +51,7 @@ extension LoadedObject {
       self.isReused = isReused
       self.isFrozen = isFrozen
       self.descriptor = SharedDescriptor(fd)
+      self.kernel = kernel
       self.mapping = Mutex(mapping)
     }
 
@@ -56,9 +59,9 @@ extension LoadedObject {
     /// tests and fakes).
     package static func adopting(
       _ fd: consuming OwnedFD, name: String, type: MapType, keySize: UInt32 = 4, valueSize: UInt32 = 4,
-      maxEntries: UInt32 = 1
+      maxEntries: UInt32 = 1, kernel: any KernelInterface = SystemKernel.shared
     ) -> Map {
-      Map(name: name, sectionName: nil, type: type, keySize: keySize, valueSize: valueSize, maxEntries: maxEntries,
+      Map(kernel: kernel, name: name, sectionName: nil, type: type, keySize: keySize, valueSize: valueSize, maxEntries: maxEntries,
           flags: [], pinPath: nil, isReused: true, isFrozen: false, fd: fd, mapping: nil)
     }
 

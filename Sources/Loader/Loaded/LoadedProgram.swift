@@ -22,8 +22,10 @@ extension LoadedObject {
     /// The verifier log when a log level was asked for.
     public let verifierLog: String?
     let descriptor: SharedDescriptor
+    /// The kernel it was loaded into: attaching it and its links go there.
+    let kernel: any KernelInterface
 
-    init(name: String, sectionName: String, section: ProgramSection?, type: ProgramType, expectedAttachType: AttachType?,
+    init(kernel: any KernelInterface, name: String, sectionName: String, section: ProgramSection?, type: ProgramType, expectedAttachType: AttachType?,
          attachBTFID: UInt32, verifierLog: String?, fd: consuming OwnedFD) {
       self.name = name
       self.sectionName = sectionName
@@ -33,13 +35,16 @@ extension LoadedObject {
       self.attachBTFID = attachBTFID
       self.verifierLog = verifierLog
       self.descriptor = SharedDescriptor(fd)
+      self.kernel = kernel
     }
 
     /// A handle owning `fd`, a program loaded outside a load (by the
     /// project's tests and fakes), read as coming from `sectionName`.
-    package static func adopting(_ fd: consuming OwnedFD, name: String, sectionName: String) -> Program {
+    package static func adopting(
+      _ fd: consuming OwnedFD, name: String, sectionName: String, kernel: any KernelInterface = SystemKernel.shared
+    ) -> Program {
       let section = try? ProgramSection.parse(sectionName)
-      return Program(name: name, sectionName: sectionName, section: section, type: section?.programType ?? .unspec,
+      return Program(kernel: kernel, name: name, sectionName: sectionName, section: section, type: section?.programType ?? .unspec,
                      expectedAttachType: section?.expectedAttachType, attachBTFID: 0, verifierLog: nil, fd: fd)
     }
 

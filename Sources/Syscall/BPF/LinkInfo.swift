@@ -9,6 +9,14 @@ public struct LinkInfo: Sendable, Hashable {
   public var programID: UInt32
   public var details: Details
 
+  /// A description made outside the kernel (by the project's fakes).
+  package init(type: LinkType, id: UInt32, programID: UInt32, details: Details) {
+    self.type = type
+    self.id = id
+    self.programID = programID
+    self.details = details
+  }
+
   /// The link-type-specific part (only the kinds SwiftBPF uses are decoded).
   public enum Details: Sendable, Hashable {
     case rawTracepoint(name: String, cookie: UInt64)

@@ -43,6 +43,18 @@ final class FakeKernel: KernelInterface {
   }
 
   let state = Mutex(State())
+
+  /// The attach side's record (`FakeKernel+Attach.swift`).
+  struct AttachState: Sendable {
+    var calls: [AttachCall] = []
+    var links: [FakeLink] = []
+    var nextLinkID: UInt32 = 1
+  }
+  let attachState = Mutex(AttachState())
+  /// Refuse `BPF_LINK_CREATE` with this errno (a kernel without the link type).
+  let linkRefusal: Errno?
+  /// Scripted answers to feature probes.
+  let probes: FakeProbeKernel
   let cpus: Int
   let refusals: [String: Refusal]
   let kernelFeatures: KernelFeatures
@@ -55,8 +67,11 @@ final class FakeKernel: KernelInterface {
   init(cpus: Int = 3, refusals: [String: Refusal] = [:], features: KernelFeatures = .everything,
        config: [String: String]? = ["CONFIG_BPF_SYSCALL": "y", "CONFIG_BPF_JIT": "y", "CONFIG_HZ": "250"],
        symbols: [String: UInt64] = ["__start_BTF": 0xffff_ffff_8200_0000], btf: BTF? = nil,
-       refusesBTF: Bool = false, programBTF: [UInt8]? = nil) {
+       refusesBTF: Bool = false, programBTF: [UInt8]? = nil, linkRefusal: Errno? = nil,
+       probes: FakeProbeKernel = FakeProbeKernel()) {
     self.refusesBTF = refusesBTF
+    self.linkRefusal = linkRefusal
+    self.probes = probes
     self.programBTFBytes = programBTF
     self.cpus = cpus
     self.refusals = refusals
@@ -163,6 +178,10 @@ final class FakeKernel: KernelInterface {
   }
 
   func pin(_ object: BorrowedFD, at path: String) throws(SyscallError) {
+    if attachState.withLock({ s in s.links.contains { $0.fd == object.rawValue } }) {
+      record(.pin(path: path))
+      return
+    }
     try state.withLock { (s) throws(SyscallError) in
       guard s.pins[path] == nil else { throw .failed(.bpf(.objectPin), .EEXIST) }
       guard let map = s.maps.last(where: { $0.fd == object.rawValue }) else { throw .failed(.bpf(.objectPin), .EBADF) }

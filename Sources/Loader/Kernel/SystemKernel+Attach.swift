@@ -1,0 +1,63 @@
+import Syscall
+import UAPI
+
+/// The real kernel's attach, link and perf event calls, and its probes.
+extension SystemKernel {
+  public func createLink(_ attributes: LinkCreateAttributes) throws(SyscallError) -> OwnedFD {
+    try BPF.createLink(attributes)
+  }
+
+  public func openRawTracepoint(name: String?, program: BorrowedFD, cookie: UInt64) throws(SyscallError) -> OwnedFD {
+    try BPF.openRawTracepoint(name: name, program: program, cookie: cookie)
+  }
+
+  public func attach(_ attributes: BPF.AttachAttributes) throws(SyscallError) {
+    try BPF.attach(attributes)
+  }
+
+  public func detach(_ attributes: BPF.AttachAttributes) throws(SyscallError) {
+    try BPF.detach(attributes)
+  }
+
+  public func updateLink(_ link: BorrowedFD, newProgram: BorrowedFD, oldProgram: BorrowedFD?) throws(SyscallError) {
+    try BPF.updateLink(link, newProgram: newProgram, oldProgram: oldProgram)
+  }
+
+  public func detachLink(_ link: BorrowedFD) throws(SyscallError) {
+    try BPF.detachLink(link)
+  }
+
+  public func linkInfo(_ link: BorrowedFD) throws(SyscallError) -> LinkInfo {
+    try BPF.linkInfo(link)
+  }
+
+  public func createIterator(link: BorrowedFD) throws(SyscallError) -> OwnedFD {
+    try BPF.createIterator(link: link)
+  }
+
+  public func openPerfEvent(_ attributes: PerfEventAttributes, pid: Int32, cpu: Int32) throws(SyscallError) -> OwnedFD {
+    try PerfEvent.open(attributes, pid: pid, cpu: cpu)
+  }
+
+  public func setPerfEventProgram(_ event: BorrowedFD, program: BorrowedFD) throws(SyscallError) {
+    try PerfEvent.setBPF(event, program: program)
+  }
+
+  public func enablePerfEvent(_ event: BorrowedFD) throws(SyscallError) {
+    try PerfEvent.enable(event)
+  }
+
+  // Probes: the same one-shot loads `SystemProbeKernel` makes.
+
+  public func loadBTF(_ bytes: [UInt8]) -> ProbeOutcome {
+    SystemProbeKernel().loadBTF(bytes)
+  }
+
+  public func createMap(_ attributes: MapCreateAttributes, btf: [UInt8]?, inner: MapCreateAttributes?) -> ProbeOutcome {
+    SystemProbeKernel().createMap(attributes, btf: btf, inner: inner)
+  }
+
+  public func loadProgram(_ attributes: ProgramLoadAttributes, map: MapCreateAttributes?, logCapacity: Int) -> ProbeOutcome {
+    SystemProbeKernel().loadProgram(attributes, map: map, logCapacity: logCapacity)
+  }
+}
