@@ -18,7 +18,7 @@ extension RingBuffer {
   /// Reads the `BPF_MAP_TYPE_RINGBUF` map `map`.
   public convenience init(map: LoadedObject.Map) throws(EventError) {
     let fd = try map.duplicateForEvents()
-    try self.init(map: fd.borrowed)
+    try self.init(map: fd.borrowed, kernel: map.kernel)
   }
 }
 
@@ -26,7 +26,7 @@ extension UserRingBuffer {
   /// Writes to the `BPF_MAP_TYPE_USER_RINGBUF` map `map`.
   public convenience init(map: LoadedObject.Map) throws(EventError) {
     let fd = try map.duplicateForEvents()
-    try self.init(map: fd.borrowed)
+    try self.init(map: fd.borrowed, kernel: map.kernel)
   }
 }
 
@@ -35,6 +35,6 @@ extension PerfBuffer {
   /// pages per CPU, on `cpus` (nil: every online CPU).
   public convenience init(map: LoadedObject.Map, pageCount: Int = 8, cpus: [Int]? = nil) throws(EventError) {
     let fd = try map.duplicateForEvents()
-    try self.init(map: fd.borrowed, pageCount: pageCount, cpus: cpus)
+    try self.init(map: fd.borrowed, pageCount: pageCount, cpus: cpus, kernel: map.kernel)
   }
 }

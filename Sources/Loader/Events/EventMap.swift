@@ -11,10 +11,10 @@ enum EventMap {
 
   /// Reads the map's kernel info and checks its type.
   static func inspect(
-    _ map: BorrowedFD, expecting type: MapType
+    _ map: BorrowedFD, expecting type: MapType, kernel: any KernelInterface
   ) throws(EventError) -> (info: MapInfo, label: String) {
     let info: MapInfo
-    do { info = try BPF.mapInfo(map) } catch { throw .syscall(error, buffer: label(nil, map)) }
+    do { info = try kernel.mapInfo(map) } catch { throw .syscall(error, buffer: label(nil, map)) }
     let name = label(info, map)
     guard info.type == type else {
       throw .wrongMapType(buffer: name, expected: type.description, actual: info.type.description)
@@ -31,10 +31,10 @@ enum EventMap {
   /// mmap(2) with the error labelled for the buffer.
   static func map(
     _ fd: BorrowedFD, length: Int, offset: Int, protection: MappedRegion.Protection,
-    _ name: String
+    _ name: String, kernel: any KernelInterface
   ) throws(EventError) -> MappedRegion {
     do {
-      return try MappedRegion.map(fd, length: length, offset: offset, protection: protection)
+      return try kernel.mapRegion(fd, length: length, offset: offset, protection: protection)
     } catch { throw .syscall(error, buffer: name) }
   }
 

@@ -56,18 +56,19 @@ public final class PerfBuffer: Sendable {
     let map: OwnedFD
     let rings: [CPURing]
     let epoll: Epoll
-    init(map: consuming OwnedFD, rings: [CPURing], epoll: consuming Epoll) {
+    let kernel: any KernelInterface
+    init(map: consuming OwnedFD, rings: [CPURing], epoll: consuming Epoll, kernel: any KernelInterface) {
       self.map = map
       self.rings = rings
       self.epoll = epoll
+      self.kernel = kernel
     }
     deinit {
       // Kernel: without this the array would keep the events (and their
       // rings) alive until the map itself goes away.
       for ring in rings {
-        var key = UInt32(ring.cpu)
-        _ = try? BPF.delete(map: map.borrowed, key: &key)
-        try? PerfEvent.disable(ring.fd.borrowed)
+        try? kernel.deleteElement(map: map.borrowed, key: Object.bytes(of: UInt32(ring.cpu), order: .host))
+        try? kernel.disablePerfEvent(ring.fd.borrowed)
       }
     }
   }
@@ -111,8 +112,10 @@ public final class PerfBuffer: Sendable {
   /// Opens a ring per CPU for `map` (a `BPF_MAP_TYPE_PERF_EVENT_ARRAY`
   /// descriptor, duplicated) with `pageCount` data pages each (a power of
   /// two), for `cpus` (default: the online CPUs below the map's size).
-  public init(map: BorrowedFD, pageCount: Int = 8, cpus: [Int]? = nil) throws(EventError) {
-    let (info, name) = try EventMap.inspect(map, expecting: .perfEventArray)
+  public init(
+    map: BorrowedFD, pageCount: Int = 8, cpus: [Int]? = nil, kernel: any KernelInterface = SystemKernel.shared
+  ) throws(EventError) {
+    let (info, name) = try EventMap.inspect(map, expecting: .perfEventArray, kernel: kernel)
     guard pageCount > 0, pageCount & (pageCount - 1) == 0 else {
       throw .invalidSize(buffer: name, size: pageCount, reason: "the page count must be a power of two")
     }
@@ -127,42 +130,44 @@ public final class PerfBuffer: Sendable {
     var rings: [CPURing] = []
     do throws(EventError) {
       for cpu in selected {
-        let ring = try Self.openRing(cpu: cpu, pageCount: pageCount, name)
+        let ring = try Self.openRing(cpu: cpu, pageCount: pageCount, name, kernel: kernel)
         rings.append(ring)
-        var key = UInt32(cpu)
-        var value = UInt32(bitPattern: ring.fd.rawValue)
+        let key = Object.bytes(of: UInt32(cpu), order: .host)
+        let value = Object.bytes(of: UInt32(bitPattern: ring.fd.rawValue), order: .host)
         do throws(SyscallError) {
-          try BPF.update(map: mapFD.borrowed, key: &key, value: &value)
+          try kernel.updateElement(map: mapFD.borrowed, key: key, value: value)
           try epoll.add(ring.fd.borrowed, events: .readable, data: UInt64(rings.count - 1))
-          try PerfEvent.enable(ring.fd.borrowed)
+          try kernel.enablePerfEvent(ring.fd.borrowed)
         } catch { throw .syscall(error, buffer: "\(name) cpu \(cpu)") }
       }
     } catch {
       // `Resources.deinit` takes back the map entries set so far; the rings
       // close and unmap with their last reference.
-      _ = Resources(map: mapFD, rings: rings, epoll: epoll)
+      _ = Resources(map: mapFD, rings: rings, epoll: epoll, kernel: kernel)
       throw error
     }
     label = name
     self.cpus = selected
     self.pageCount = pageCount
     eventFDs = rings.map { $0.fd.borrowed }
-    state = Mutex(State(resources: Resources(map: mapFD, rings: rings, epoll: epoll)))
+    state = Mutex(State(resources: Resources(map: mapFD, rings: rings, epoll: epoll, kernel: kernel)))
   }
 
-  static func openRing(cpu: Int, pageCount: Int, _ name: String) throws(EventError) -> CPURing {
+  static func openRing(
+    cpu: Int, pageCount: Int, _ name: String, kernel: any KernelInterface
+  ) throws(EventError) -> CPURing {
     var attributes = PerfEventAttributes(
       type: PerfEventAttributes.typeSoftware, config: PerfEventAttributes.softwareBPFOutput)
     attributes.sampleType = PerfEventAttributes.sampleRaw
     attributes.samplePeriodOrFrequency = 1
     attributes.wakeupEventsOrWatermark = 1
     let fd: OwnedFD
-    do { fd = try PerfEvent.open(attributes, pid: -1, cpu: Int32(cpu)) } catch {
+    do { fd = try kernel.openPerfEvent(attributes, pid: -1, cpu: Int32(cpu)) } catch {
       throw .syscall(error, buffer: "\(name) cpu \(cpu)")
     }
     let page = SharedMemory.pageSize
     let region = try EventMap.map(fd.borrowed, length: (1 + pageCount) * page, offset: 0,
-                                  protection: [.read, .write], "\(name) cpu \(cpu)")
+                                  protection: [.read, .write], "\(name) cpu \(cpu)", kernel: kernel)
     var offset = page
     var size = pageCount * page
     if let base = region.bytes.baseAddress {

@@ -59,9 +59,9 @@ public final class RingBuffer: Sendable {
   let rawFD: CInt
 
   /// Maps the ring buffer `map` (a descriptor of a `BPF_MAP_TYPE_RINGBUF` map,
-  /// which is duplicated: the caller keeps ownership of `map`).
-  public init(map: BorrowedFD) throws(EventError) {
-    let (info, name) = try EventMap.inspect(map, expecting: .ringbuf)
+  /// which is duplicated: the caller keeps ownership of `map`) of `kernel`.
+  public init(map: BorrowedFD, kernel: any KernelInterface = SystemKernel.shared) throws(EventError) {
+    let (info, name) = try EventMap.inspect(map, expecting: .ringbuf, kernel: kernel)
     let fd = try EventMap.duplicate(map, name)
     let size = Int(info.maxEntries)
     try EventMap.checkRingSize(size, name)
@@ -69,9 +69,9 @@ public final class RingBuffer: Sendable {
     // Kernel: the consumer page is the only one that may be mapped writable,
     // and only alone (`ringbuf_map_mmap_kern`).
     let consumer = try EventMap.map(fd.borrowed, length: page, offset: 0,
-                                    protection: [.read, .write], name)
+                                    protection: [.read, .write], name, kernel: kernel)
     let producer = try EventMap.map(fd.borrowed, length: page + 2 * size, offset: page,
-                                    protection: [.read], name)
+                                    protection: [.read], name, kernel: kernel)
     let consumerBase = consumer.bytes.baseAddress
     let producerBase = producer.bytes.baseAddress
     let raw = fd.rawValue

@@ -54,16 +54,16 @@ public final class UserRingBuffer: Sendable {
 
   /// Maps the user ring buffer `map` (a `BPF_MAP_TYPE_USER_RINGBUF`
   /// descriptor, duplicated: the caller keeps ownership of `map`).
-  public init(map: BorrowedFD) throws(EventError) {
-    let (info, name) = try EventMap.inspect(map, expecting: .userRingbuf)
+  public init(map: BorrowedFD, kernel: any KernelInterface = SystemKernel.shared) throws(EventError) {
+    let (info, name) = try EventMap.inspect(map, expecting: .userRingbuf, kernel: kernel)
     let size = Int(info.maxEntries)
     try EventMap.checkRingSize(size, name)
     let fd = try EventMap.duplicate(map, name)
     let page = SharedMemory.pageSize
     // Kernel: `ringbuf_map_mmap_user` refuses a writable consumer page.
-    let consumer = try EventMap.map(fd.borrowed, length: page, offset: 0, protection: [.read], name)
+    let consumer = try EventMap.map(fd.borrowed, length: page, offset: 0, protection: [.read], name, kernel: kernel)
     let producer = try EventMap.map(fd.borrowed, length: page + 2 * size, offset: page,
-                                    protection: [.read, .write], name)
+                                    protection: [.read, .write], name, kernel: kernel)
     guard let consumerBase = consumer.bytes.baseAddress,
           let producerBase = producer.bytes.baseAddress
     else { throw .invalidSize(buffer: name, size: size, reason: "empty mapping") }

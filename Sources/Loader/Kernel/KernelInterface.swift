@@ -75,4 +75,17 @@ public protocol KernelInterface: ProbeKernel {
   func setPerfEventProgram(_ event: BorrowedFD, program: BorrowedFD) throws(SyscallError)
   /// `PERF_EVENT_IOC_ENABLE`.
   func enablePerfEvent(_ event: BorrowedFD) throws(SyscallError)
+  /// `PERF_EVENT_IOC_DISABLE`.
+  func disablePerfEvent(_ event: BorrowedFD) throws(SyscallError)
+
+  // MARK: Event buffers
+
+  /// Kernel: `BPF_OBJ_GET_INFO_BY_FD` on a map (what a buffer reader checks).
+  func mapInfo(_ map: BorrowedFD) throws(SyscallError) -> MapInfo
+  /// mmap(2) (`MAP_SHARED`) of a ring buffer map or a perf event's ring.
+  func mapRegion(
+    _ object: BorrowedFD, length: Int, offset: Int, protection: MappedRegion.Protection
+  ) throws(SyscallError) -> MappedRegion
+  /// Kernel: `BPF_MAP_DELETE_ELEM`; a missing key is not an error.
+  func deleteElement(map: BorrowedFD, key: [UInt8]) throws(SyscallError)
 }

@@ -1,7 +1,7 @@
 import Syscall
 import UAPI
 
-/// The real kernel's attach, link and perf event calls, and its probes.
+/// The real kernel's attach, link, perf event and event buffer calls, and its probes.
 extension SystemKernel {
   public func createLink(_ attributes: LinkCreateAttributes) throws(SyscallError) -> OwnedFD {
     try BPF.createLink(attributes)
@@ -45,6 +45,27 @@ extension SystemKernel {
 
   public func enablePerfEvent(_ event: BorrowedFD) throws(SyscallError) {
     try PerfEvent.enable(event)
+  }
+
+  public func disablePerfEvent(_ event: BorrowedFD) throws(SyscallError) {
+    try PerfEvent.disable(event)
+  }
+
+  public func mapInfo(_ map: BorrowedFD) throws(SyscallError) -> MapInfo {
+    try BPF.mapInfo(map)
+  }
+
+  public func mapRegion(
+    _ object: BorrowedFD, length: Int, offset: Int, protection: MappedRegion.Protection
+  ) throws(SyscallError) -> MappedRegion {
+    try MappedRegion.map(object, length: length, offset: offset, protection: protection)
+  }
+
+  public func deleteElement(map: BorrowedFD, key: [UInt8]) throws(SyscallError) {
+    let result = key.withUnsafeBytes { k in
+      Result { () throws(SyscallError) in try BPF.delete(map: map, key: k.baseAddress) }
+    }
+    _ = try result.get()
   }
 
   // Probes: the same one-shot loads `SystemProbeKernel` makes.

@@ -41,6 +41,12 @@ public struct MappedRegion: ~Copyable, @unchecked Sendable {
     self.bytes = bytes
   }
 
+  /// Takes ownership of memory the caller mapped with mmap(2) itself (the
+  /// project's fakes build double mappings this way); unmapped as any other.
+  package init(adoptingMapping bytes: UnsafeMutableRawBufferPointer) {
+    self.bytes = bytes
+  }
+
   deinit {
     if let base = bytes.baseAddress { _ = munmap(base, bytes.count) }
   }

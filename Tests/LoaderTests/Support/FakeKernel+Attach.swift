@@ -119,6 +119,55 @@ extension FakeKernel {
     record(.enablePerfEvent(event: event.rawValue))
   }
 
+  func disablePerfEvent(_ event: BorrowedFD) throws(SyscallError) {}
+
+  // Event buffers: ring buffer maps made by `makeRingBuffer`, found by the
+  // inode of the descriptor a reader passes (its duplicate has the same).
+
+  /// A ring buffer map of `size` data bytes in ordinary memory, as a handle
+  /// of this kernel, and the fake producer that writes into it.
+  func makeRingBuffer(size: Int, name: String = "fake_ring") throws -> (LoadedObject.Map, FakeRingBuffer) {
+    let ring = try FakeRingBuffer(size: size, name: name)
+    guard let fd = ring.takeMapFD() else { throw SyscallError.failed(.system("pipe2"), .EBADF) }
+    ringBuffers.withLock { $0[ring.inode] = ring }
+    let map = LoadedObject.Map.adopting(fd, name: name, type: .ringbuf, keySize: 0, valueSize: 0,
+                                        maxEntries: UInt32(size), kernel: self)
+    return (map, ring)
+  }
+
+  static func inode(_ fd: CInt) -> ino_t? {
+    var status = stat()
+    return fstat(fd, &status) == 0 ? status.st_ino : nil
+  }
+
+  func ringBuffer(_ fd: BorrowedFD) -> FakeRingBuffer? {
+    guard let inode = Self.inode(fd.rawValue) else { return nil }
+    return ringBuffers.withLock { $0[inode] }
+  }
+
+  func mapInfo(_ map: BorrowedFD) throws(SyscallError) -> MapInfo {
+    if let ring = ringBuffer(map) {
+      return MapInfo(type: .ringbuf, id: 1, keySize: 0, valueSize: 0, maxEntries: UInt32(ring.size), name: ring.name)
+    }
+    // A reader passes its own duplicate: the same file, another number.
+    let inode = Self.inode(map.rawValue)
+    guard let inode, let created = state.withLock({ s in s.maps.last(where: { Self.inode($0.fd) == inode }) }) else {
+      throw .failed(.bpf(.objectGetInfoByFD), .EBADF)
+    }
+    let a = created.attributes
+    return MapInfo(type: a.type, id: created.id, keySize: a.keySize, valueSize: a.valueSize,
+                   maxEntries: a.maxEntries, flags: a.flags, name: a.name)
+  }
+
+  func mapRegion(
+    _ object: BorrowedFD, length: Int, offset: Int, protection: MappedRegion.Protection
+  ) throws(SyscallError) -> MappedRegion {
+    if let ring = ringBuffer(object) { return try ring.region(length: length, offset: offset, protection: protection) }
+    return try MappedRegion.map(object, length: length, offset: offset, protection: protection)
+  }
+
+  func deleteElement(map: BorrowedFD, key: [UInt8]) throws(SyscallError) {}
+
   // Probes: the scripted answers of `FakeProbeKernel`.
 
   func loadBTF(_ bytes: [UInt8]) -> ProbeOutcome { probes.loadBTF(bytes) }

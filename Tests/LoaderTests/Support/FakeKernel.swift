@@ -55,6 +55,8 @@ final class FakeKernel: KernelInterface {
   let linkRefusal: Errno?
   /// Scripted answers to feature probes.
   let probes: FakeProbeKernel
+  /// Ring buffer maps in ordinary memory, by the inode of their descriptor.
+  let ringBuffers = Mutex<[ino_t: FakeRingBuffer]>([:])
   let cpus: Int
   let refusals: [String: Refusal]
   let kernelFeatures: KernelFeatures
