@@ -7,11 +7,11 @@ import Syscall
 import Testing
 import UAPI
 
-/// Probe logic without root, through `FakeProbeKernel`: what each probe
+/// Probe logic without root, through the fake kernel (`FakeKernel.probing`): what each probe
 /// concludes from the kernel's answers, caching, and "needs Linux X" errors.
 @Suite struct FeaturesTests {
   @Test func cachesEachAnswer() {
-    let kernel = FakeProbeKernel()
+    let kernel = FakeKernel.probing()
     let prober = FeatureProber(kernel: kernel)
     #expect(prober.supports(MapType.ringbuf))
     #expect(prober.supports(MapType.ringbuf))
@@ -26,7 +26,7 @@ import UAPI
   }
 
   @Test func cacheIsSharedAcrossThreads() {
-    let kernel = FakeProbeKernel(.init(missingMaps: [.arena]))
+    let kernel = FakeKernel.probing(.init(missingMaps: [.arena]))
     let prober = FeatureProber(kernel: kernel)
     DispatchQueue.concurrentPerform(iterations: 64) { i in
       #expect(prober.supports(MapType.hash))
@@ -39,7 +39,7 @@ import UAPI
   }
 
   @Test func kernelWithoutRingBufferSaysWhichKernelItNeeds() throws {
-    let prober = FeatureProber(kernel: FakeProbeKernel(.init(missingMaps: [.ringbuf])))
+    let prober = FeatureProber(kernel: FakeKernel.probing(.init(missingMaps: [.ringbuf])))
     let features = prober.snapshot()
     #expect(!features.supports(MapType.ringbuf))
     #expect(!features.supports(.ringBuffer))
@@ -67,10 +67,10 @@ import UAPI
   }
 
   @Test func btfSupportFollowsAcceptedKinds() throws {
-    let full = try #require(FeatureProber(kernel: FakeProbeKernel()).btfSupport)
+    let full = try #require(FeatureProber(kernel: FakeKernel.probing()).btfSupport)
     #expect(full == BTF.KernelSupport.all)
 
-    let older = FeatureProber(kernel: FakeProbeKernel(.init(
+    let older = FeatureProber(kernel: FakeKernel.probing(.init(
       missingBTFKinds: [.enum64, .typeTag, .declarationTag], rejectTagAttributes: true)))
     let support = try #require(older.btfSupport)
     #expect(!support.kinds.contains(.enum64))
@@ -81,14 +81,14 @@ import UAPI
     #expect(support.globalFunctions)
     #expect(!support.tagAttributes)
 
-    let noFunctions = FeatureProber(kernel: FakeProbeKernel(.init(missingBTFKinds: [.function, .functionPrototype])))
+    let noFunctions = FeatureProber(kernel: FakeKernel.probing(.init(missingBTFKinds: [.function, .functionPrototype])))
     #expect(noFunctions.btfSupport?.kinds.contains(.function) == false)
     #expect(noFunctions.btfSupport?.globalFunctions == false)
 
-    let questionMark = FeatureProber(kernel: FakeProbeKernel(.init(rejectQuestionMarkSections: true)))
+    let questionMark = FeatureProber(kernel: FakeKernel.probing(.init(rejectQuestionMarkSections: true)))
     #expect(questionMark.btfSupport?.questionMarkDataSections == false)
 
-    let none = FeatureProber(kernel: FakeProbeKernel(.init(missingBTFKinds: [.integer])))
+    let none = FeatureProber(kernel: FakeKernel.probing(.init(missingBTFKinds: [.integer])))
     #expect(none.btfSupport == nil)
     let noBTF = none.snapshot()
     #expect(!noBTF.supports(.btf))
@@ -97,7 +97,7 @@ import UAPI
   }
 
   @Test func helperProbeReadsTheVerifiersAnswer() {
-    let kernel = FakeProbeKernel(.init(helperLimit: 200, forbiddenHelpers: [.socketFilter: [44]]))
+    let kernel = FakeKernel.probing(.init(helperLimit: 200, forbiddenHelpers: [.socketFilter: [44]]))
     let prober = FeatureProber(kernel: kernel)
     #expect(prober.supports(helper: 1, in: .socketFilter), "an argument complaint means the helper is allowed")
     #expect(!prober.supports(helper: 44, in: .socketFilter), "program of this type cannot use helper")
@@ -118,18 +118,18 @@ import UAPI
   }
 
   @Test func helpersOfAMissingProgramTypeAreMissing() {
-    let kernel = FakeProbeKernel(.init(missingPrograms: [.lircMode2: .EINVAL]))
+    let kernel = FakeKernel.probing(.init(missingPrograms: [.lircMode2: .EINVAL]))
     let prober = FeatureProber(kernel: kernel)
     #expect(!prober.supports(helper: 1, in: .lircMode2))
     #expect(kernel.callCount == 1, "only the program type was probed")
   }
 
   @Test func targetTypesCountWhenTheVerifierReachesTheTarget() throws {
-    let prober = FeatureProber(kernel: FakeProbeKernel())
+    let prober = FeatureProber(kernel: FakeKernel.probing())
     for type in [ProgramType.tracing, .lsm, .ext, .structOps] {
       #expect(prober.supports(type), "\(type)")
     }
-    let locked = FeatureProber(kernel: FakeProbeKernel(.init(missingPrograms: [.tracing: .EPERM, .lsm: .EPERM])))
+    let locked = FeatureProber(kernel: FakeKernel.probing(.init(missingPrograms: [.tracing: .EPERM, .lsm: .EPERM])))
     let features = locked.snapshot()
     #expect(!features.supports(ProgramType.tracing))
     #expect(features.programTypeRefusals[.tracing] == .EPERM)
@@ -140,20 +140,20 @@ import UAPI
       #expect(error.description.contains("lockdown"))
       #expect(!error.description.contains("needs Linux"))
     }
-    let old = FeatureProber(kernel: FakeProbeKernel(.init(targetTypesKnown: false)))
+    let old = FeatureProber(kernel: FakeKernel.probing(.init(targetTypesKnown: false)))
     #expect(!old.supports(ProgramType.tracing))
     #expect(throws: FeatureError.self) { try old.snapshot().require(ProgramType.ext) }
   }
 
   @Test func featureProbesUseTheirOwnObjects() {
-    let prober = FeatureProber(kernel: FakeProbeKernel(.init(missingMaps: [.array], refuseNames: true)))
+    let prober = FeatureProber(kernel: FakeKernel.probing(.init(missingMaps: [.array], refuseNames: true)))
     #expect(!prober.supports(.globalData), "global data lives in an array map")
     #expect(!prober.supports(.mmapableArrays))
     #expect(!prober.supports(.frozenMaps))
     #expect(!prober.supports(.programNames))
     #expect(prober.supports(.kfuncCalls))
     #expect(prober.supports(.bpfCookie))
-    let forbidden = FeatureProber(kernel: FakeProbeKernel(.init(forbiddenHelpers: [.tracepoint: [174]])))
+    let forbidden = FeatureProber(kernel: FakeKernel.probing(.init(forbiddenHelpers: [.tracepoint: [174]])))
     #expect(!forbidden.supports(.bpfCookie))
   }
 
@@ -221,90 +221,5 @@ import UAPI
       #expect(v.lexicographicallyPrecedes(last) == false, "\(kind)")
       last = v
     }
-  }
-}
-
-/// A kernel for probe tests without root: it answers like a real kernel
-/// that lacks what it is told to lack, with the verifier's real messages,
-/// and counts the calls it gets.
-final class FakeProbeKernel: ProbeKernel {
-  struct Setup: Sendable {
-    var missingMaps: Set<MapType> = []
-    var missingPrograms: [ProgramType: Errno] = [:]
-    var missingBTFKinds: Set<BTF.Kind> = []
-    var rejectQuestionMarkSections = false
-    var rejectTagAttributes = false
-    var refuseNames = false
-    /// Helpers the kernel knows: 1 ..< this.
-    var helperLimit: Int32 = 212
-    var forbiddenHelpers: [ProgramType: Set<Int32>] = [:]
-    /// Program types whose probe needs a target id (tracing, lsm, ext).
-    var targetTypesKnown = true
-  }
-
-  let setup: Setup
-  let calls = Mutex<[String]>([])
-
-  init(_ setup: Setup = Setup()) { self.setup = setup }
-
-  var callCount: Int { calls.withLock { $0.count } }
-  func record(_ call: String) { calls.withLock { $0.append(call) } }
-
-  func loadBTF(_ bytes: [UInt8]) -> ProbeOutcome {
-    record("btf")
-    // The probe blobs must be valid BTF: parse them with our own reader.
-    guard let btf = try? BTF(bytes: bytes) else { return ProbeOutcome(errno: .EINVAL, log: "invalid BTF") }
-    for raw in 1..<UInt32(btf.typeCount) {
-      guard let descriptor = try? btf[BTF.TypeID(raw)] else { return ProbeOutcome(errno: .EINVAL) }
-      if setup.missingBTFKinds.contains(descriptor.kind) { return ProbeOutcome(errno: .EINVAL, log: "Invalid kind") }
-      if case .dataSection(let section) = descriptor, setup.rejectQuestionMarkSections,
-        (try? btf.string(of: section.name))?.hasPrefix("?") == true
-      {
-        return ProbeOutcome(errno: .EINVAL, log: "Invalid name")
-      }
-      if case .declarationTag(let tag) = descriptor, tag.isAttribute, setup.rejectTagAttributes {
-        return ProbeOutcome(errno: .EINVAL, log: "Invalid btf_info kind_flag")
-      }
-    }
-    return .success
-  }
-
-  func createMap(_ a: MapCreateAttributes, btf: [UInt8]?, inner: MapCreateAttributes?) -> ProbeOutcome {
-    record("map \(a.type)")
-    if setup.missingMaps.contains(a.type) { return ProbeOutcome(errno: .EINVAL) }
-    if a.type == .structOps { return ProbeOutcome(errno: .ENOTSUPP) }
-    return .success
-  }
-
-  func loadProgram(_ a: ProgramLoadAttributes, map: MapCreateAttributes?, logCapacity: Int) -> ProbeOutcome {
-    record("prog \(a.type)")
-    if let errno = setup.missingPrograms[a.type] { return ProbeOutcome(errno: errno) }
-    if setup.refuseNames, !a.name.isEmpty { return ProbeOutcome(errno: .EINVAL) }
-    if let map, setup.missingMaps.contains(map.type) { return ProbeOutcome(errno: .EINVAL) }
-    let program = (try? InstructionSequence(decoding: a.instructions, order: .host)) ?? InstructionSequence([])
-    for instruction in program where instruction.opcode.rawValue == 0x85 {
-      if instruction.source.rawValue == 2 {
-        return ProbeOutcome(errno: .EINVAL, log: "kernel btf_id 1 is not a function\nprocessed 0 insns")
-      }
-      let helper = instruction.immediate32
-      // The texts the 6.18 verifier prints for these cases.
-      if helper <= 0 || helper >= setup.helperLimit {
-        return ProbeOutcome(errno: .EINVAL, log: "0: R1=ctx() R10=fp0\n0: (85) call unknown#\(helper)\ninvalid func unknown#\(helper)\n")
-      }
-      if setup.forbiddenHelpers[a.type]?.contains(helper) == true {
-        return ProbeOutcome(errno: .EINVAL, log: "0: R1=ctx() R10=fp0\nprogram of this type cannot use helper bpf_x#\(helper)\n")
-      }
-      return ProbeOutcome(errno: .EACCES, log: "0: R1=ctx() R10=fp0\n0: (85) call bpf_x#\(helper)\nR1 type=ctx expected=fp\n")
-    }
-    if a.attachBTFID == 1 {
-      guard setup.targetTypesKnown else { return ProbeOutcome(errno: .EINVAL) }
-      switch a.type {
-      case .tracing, .lsm: return ProbeOutcome(errno: .EINVAL, log: "attach_btf_id 1 is not a function\n")
-      case .ext: return ProbeOutcome(errno: .EINVAL, log: "Cannot replace kernel functions\n")
-      case .structOps: return ProbeOutcome(errno: .ENOTSUPP, log: "attach_btf_id 1 is not a supported struct\n")
-      default: break
-      }
-    }
-    return ProbeOutcome(errno: nil, log: "")
   }
 }

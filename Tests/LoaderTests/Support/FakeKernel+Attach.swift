@@ -108,7 +108,21 @@ extension FakeKernel {
 
   func openPerfEvent(_ attributes: PerfEventAttributes, pid: Int32, cpu: Int32) throws(SyscallError) -> OwnedFD {
     record(.perfEventOpen(type: attributes.type, config: attributes.config, pid: pid, cpu: cpu))
-    return try Self.memfd(size: 8)
+    // A bpf-output event (what perf buffers open) gets a ring the tests can
+    // write samples into; other events are plain descriptors.
+    guard attributes.type == PerfEventAttributes.typeSoftware,
+          attributes.config == PerfEventAttributes.softwareBPFOutput
+    else { return try Self.memfd(size: 8) }
+    var readEnd: OwnedFD? = nil
+    let ring = try FakePerfRing(cpu: cpu, readEnd: &readEnd)
+    guard let fd = readEnd.take() else { throw .failed(.system("pipe"), .EBADF) }
+    perfRings.withLock { $0[ring.inode] = ring }
+    return fd
+  }
+
+  /// The perf ring of the bpf-output event opened on `cpu`.
+  func perfRing(cpu: Int32) -> FakePerfRing? {
+    perfRings.withLock { $0.values.first { $0.cpu == cpu } }
   }
 
   func setPerfEventProgram(_ event: BorrowedFD, program: BorrowedFD) throws(SyscallError) {
@@ -163,12 +177,26 @@ extension FakeKernel {
     _ object: BorrowedFD, length: Int, offset: Int, protection: MappedRegion.Protection
   ) throws(SyscallError) -> MappedRegion {
     if let ring = ringBuffer(object) { return try ring.region(length: length, offset: offset, protection: protection) }
+    if let inode = Self.inode(object.rawValue), let ring = perfRings.withLock({ $0[inode] }) {
+      return try ring.region(length: length, protection: protection)
+    }
     return try MappedRegion.map(object, length: length, offset: offset, protection: protection)
   }
 
-  func deleteElement(map: BorrowedFD, key: [UInt8]) throws(SyscallError) {}
+  func deleteElement(map: BorrowedFD, key: [UInt8]) throws(SyscallError) {
+    let name = name(of: map)
+    state.withLock { $0.deletions.append(Update(map: name, key: key, value: [])) }
+  }
 
   // Probes: the scripted answers of `FakeProbeKernel`.
+
+  /// A fake kernel whose probes answer as `setup` says (feature tests).
+  static func probing(_ setup: FakeProbeKernel.Setup = .init()) -> FakeKernel {
+    FakeKernel(probes: FakeProbeKernel(setup))
+  }
+
+  /// Probes asked of this kernel so far.
+  var callCount: Int { probes.callCount }
 
   func loadBTF(_ bytes: [UInt8]) -> ProbeOutcome { probes.loadBTF(bytes) }
 

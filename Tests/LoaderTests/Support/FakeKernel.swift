@@ -36,6 +36,8 @@ final class FakeKernel: KernelInterface {
     var maps: [CreatedMap] = []
     var loads: [LoadCall] = []
     var updates: [Update] = []
+    /// `BPF_MAP_DELETE_ELEM` calls (the value is empty).
+    var deletions: [Update] = []
     var frozen: [String] = []
     var pins: [String: MapCreateAttributes] = [:]
     var btfUploads: [[UInt8]] = []
@@ -57,6 +59,8 @@ final class FakeKernel: KernelInterface {
   let probes: FakeProbeKernel
   /// Ring buffer maps in ordinary memory, by the inode of their descriptor.
   let ringBuffers = Mutex<[ino_t: FakeRingBuffer]>([:])
+  /// Perf event rings of bpf-output events, by the inode of their descriptor.
+  let perfRings = Mutex<[ino_t: FakePerfRing]>([:])
   let cpus: Int
   let refusals: [String: Refusal]
   let kernelFeatures: KernelFeatures
@@ -100,8 +104,13 @@ final class FakeKernel: KernelInterface {
     return owned
   }
 
+  /// The created map's name; found by inode, since a reader may pass its
+  /// own duplicate of the descriptor.
   func name(of fd: BorrowedFD) -> String {
-    state.withLock { s in s.maps.last(where: { $0.fd == fd.rawValue })?.attributes.name ?? "fd\(fd.rawValue)" }
+    let inode = Self.inode(fd.rawValue)
+    return state.withLock { s in
+      s.maps.last(where: { $0.fd == fd.rawValue || (inode != nil && Self.inode($0.fd) == inode) })?.attributes.name
+    } ?? "fd\(fd.rawValue)"
   }
 
   func createMap(_ attributes: MapCreateAttributes) throws(SyscallError) -> OwnedFD {
