@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import Loader
 import Synchronization
@@ -135,17 +136,29 @@ struct RingBufferTests {
     let clock = ContinuousClock()
     let start = clock.now
     let programFD = program.rawValue
-    let later = Task.detached {
-      try await Task.sleep(for: .milliseconds(50))
-      _ = try BPF.testRun(BPF.TestRunAttributes(
-        program: BorrowedFD(programFD), data: [UInt8](repeating: 0, count: 64), repeatCount: 5))
+    // The producer runs on a thread of its own: `poll` blocks the calling
+    // thread, and on a busy 2-core machine a task would wait for a free
+    // thread of the cooperative pool while this one sits in poll.
+    let produced = DispatchSemaphore(value: 0)
+    let runError = Mutex<(any Error)?>(nil)
+    let producer = Thread {
+      usleep(50_000)
+      do {
+        _ = try BPF.testRun(BPF.TestRunAttributes(
+          program: BorrowedFD(programFD), data: [UInt8](repeating: 0, count: 64), repeatCount: 5))
+      } catch {
+        runError.withLock { $0 = error }
+      }
+      produced.signal()
     }
+    producer.start()
     var got = 0
     while got < 5 {
       got += try ring.poll(timeout: .seconds(5)) { _ in }
-      if clock.now - start > .seconds(5) { break }
+      if clock.now - start > .seconds(10) { break }
     }
-    try await later.value
+    produced.wait()
+    #expect(runError.withLock { $0 } == nil)
     #expect(got == 5)
   }
 
