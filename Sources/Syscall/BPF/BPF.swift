@@ -11,9 +11,9 @@ public enum BPF {
   public static let programLoadRetries = 5
 
   /// Issues `command` with the attribute in `attr` and returns the result
-  /// (a new descriptor, or 0).
-  @inlinable
-  public static func call(_ command: BPFCommand, _ attr: AttrBuffer) throws(SyscallError) -> CInt {
+  /// (a new descriptor, or 0). Not inlinable: the system call dominates,
+  /// and the attribute buffer stays inside the project.
+  package static func call(_ command: BPFCommand, _ attr: AttrBuffer) throws(SyscallError) -> CInt {
     var attempt = 0
     while true {
       let result = swiftbpf_bpf(command.rawValue, attr.pointer, UInt32(attr.size))
@@ -41,8 +41,7 @@ public enum BPF {
   }
 
   /// Issues a command whose result is a new descriptor, owned by the caller.
-  @inlinable
-  public static func callReturningFD(
+  package static func callReturningFD(
     _ command: BPFCommand, _ attr: AttrBuffer
   ) throws(SyscallError) -> OwnedFD {
     try OwnedFD.adopt(try call(command, attr))

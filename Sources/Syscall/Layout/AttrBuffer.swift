@@ -2,9 +2,9 @@
 ///
 /// Lives on the stack for the duration of one call (`withUnsafeTemporaryAllocation`),
 /// so the hot paths (map lookups and updates) allocate nothing.
-public struct AttrBuffer {
-  public let base: UnsafeMutableRawPointer
-  public let size: Int
+package struct AttrBuffer {
+  package let base: UnsafeMutableRawPointer
+  package let size: Int
 
   @usableFromInline
   init(base: UnsafeMutableRawPointer, size: Int) {
@@ -14,7 +14,7 @@ public struct AttrBuffer {
 
   /// Runs `body` with a zeroed, 8-byte-aligned buffer of `size` bytes.
   @inlinable
-  public static func with<R: ~Copyable, E: Error>(
+  package static func with<R: ~Copyable, E: Error>(
     size: Int, _ body: (AttrBuffer) throws(E) -> R
   ) throws(E) -> R {
     try withUnsafeTemporaryAllocation(byteCount: max(size, 8), alignment: 8) {
@@ -34,26 +34,26 @@ public struct AttrBuffer {
 
   /// Stores a field; a field past `size` is a programming error in a layout, caught in tests.
   @inlinable
-  public func set<T>(_ field: KernelField<T>, _ value: T) {
+  package func set<T>(_ field: KernelField<T>, _ value: T) {
     precondition(field.end <= size, "field \(field.cName) outside layout")
     base.storeBytes(of: value, toByteOffset: field.offset, as: T.self)
   }
 
   /// Stores an address as the kernel's `__u64` pointer field.
   @inlinable
-  public func set(_ field: KernelField<UInt64>, address: UnsafeRawPointer?) {
+  package func set(_ field: KernelField<UInt64>, address: UnsafeRawPointer?) {
     set(field, UInt64(UInt(bitPattern: address)))
   }
 
   /// Reads a field; zero when the field lies beyond `limit` (the kernel wrote fewer bytes).
   @inlinable
-  public func get<T>(_ field: KernelField<T>, limit: Int? = nil) -> T {
+  package func get<T>(_ field: KernelField<T>, limit: Int? = nil) -> T {
     guard field.end <= min(size, limit ?? size) else { return 0 }
     return base.loadUnaligned(fromByteOffset: field.offset, as: T.self)
   }
 
   /// Copies up to `field.count` bytes of `bytes` into a byte-array field.
-  public func set(_ field: KernelBytesField, _ bytes: some Collection<UInt8>) {
+  package func set(_ field: KernelBytesField, _ bytes: some Collection<UInt8>) {
     precondition(field.end <= size, "field \(field.cName) outside layout")
     var offset = field.offset
     for byte in bytes.prefix(field.count) {
@@ -63,17 +63,17 @@ public struct AttrBuffer {
   }
 
   /// The bytes of a byte-array field (empty when beyond `limit`).
-  public func bytes(_ field: KernelBytesField, limit: Int? = nil) -> [UInt8] {
+  package func bytes(_ field: KernelBytesField, limit: Int? = nil) -> [UInt8] {
     guard field.end <= min(size, limit ?? size) else { return [] }
     return Array(UnsafeRawBufferPointer(start: base + field.offset, count: field.count))
   }
 
   /// A NUL-terminated string field (`char name[16]`) as a `String`.
-  public func string(_ field: KernelBytesField, limit: Int? = nil) -> String {
+  package func string(_ field: KernelBytesField, limit: Int? = nil) -> String {
     let raw = bytes(field, limit: limit)
     return String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
   }
 
   /// The whole buffer, for passing to the kernel.
-  @inlinable public var pointer: UnsafeMutableRawPointer { base }
+  @inlinable package var pointer: UnsafeMutableRawPointer { base }
 }

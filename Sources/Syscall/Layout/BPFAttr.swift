@@ -11,11 +11,11 @@ typealias U64 = KernelField<UInt64>
 /// Kernel: `union bpf_attr` (include/uapi/linux/bpf.h). A command reads only
 /// its own part; the size we pass is the end of the last field we know, so
 /// older kernels see zeros where newer fields would be.
-public enum BPFAttr {
+package enum BPFAttr {
   static let cType = "union bpf_attr"
 
   /// Kernel: `BPF_MAP_CREATE`.
-  public enum MapCreate {
+  package enum MapCreate {
     static let mapType = U32(0, "map_type")
     static let keySize = U32(4, "key_size")
     static let valueSize = U32(8, "value_size")
@@ -33,7 +33,7 @@ public enum BPFAttr {
     static let valueTypeBTFObjFD = S32(72, "value_type_btf_obj_fd")
     static let mapTokenFD = S32(76, "map_token_fd")
 
-    public static let layout = KernelLayout(
+    package static let layout = KernelLayout(
       cType: cType, name: "BPF_MAP_CREATE", size: mapTokenFD.end,
       fields: [mapType.info, keySize.info, valueSize.info, maxEntries.info, mapFlags.info,
                innerMapFD.info, numaNode.info, mapName.info, mapIfindex.info, btfFD.info,
@@ -43,20 +43,20 @@ public enum BPFAttr {
 
   /// Kernel: `BPF_MAP_LOOKUP_ELEM`, `BPF_MAP_UPDATE_ELEM`, `BPF_MAP_DELETE_ELEM`,
   /// `BPF_MAP_GET_NEXT_KEY`, `BPF_MAP_LOOKUP_AND_DELETE_ELEM`, `BPF_MAP_FREEZE`.
-  public enum MapElement {
+  package enum MapElement {
     static let mapFD = U32(0, "map_fd")
     static let key = U64(8, "key")
     static let value = U64(16, "value")
     static let nextKey = U64(16, "next_key")
     static let flags = U64(24, "flags")
 
-    public static let layout = KernelLayout(
+    package static let layout = KernelLayout(
       cType: cType, name: "BPF_MAP_*_ELEM", size: flags.end,
       fields: [mapFD.info, key.info, value.info, nextKey.info, flags.info])
   }
 
   /// Kernel: `BPF_MAP_*_BATCH` (the `batch` member).
-  public enum MapBatch {
+  package enum MapBatch {
     static let inBatch = U64(0, "batch.in_batch")
     static let outBatch = U64(8, "batch.out_batch")
     static let keys = U64(16, "batch.keys")
@@ -66,14 +66,14 @@ public enum BPFAttr {
     static let elemFlags = U64(40, "batch.elem_flags")
     static let flags = U64(48, "batch.flags")
 
-    public static let layout = KernelLayout(
+    package static let layout = KernelLayout(
       cType: cType, name: "BPF_MAP_*_BATCH", size: flags.end,
       fields: [inBatch.info, outBatch.info, keys.info, values.info, count.info, mapFD.info,
                elemFlags.info, flags.info])
   }
 
   /// Kernel: `BPF_PROG_LOAD`.
-  public enum ProgramLoad {
+  package enum ProgramLoad {
     static let progType = U32(0, "prog_type")
     static let insnCount = U32(4, "insn_cnt")
     static let insns = U64(8, "insns")
@@ -104,7 +104,7 @@ public enum BPFAttr {
     static let progTokenFD = S32(144, "prog_token_fd")
     static let fdArrayCount = U32(148, "fd_array_cnt")
 
-    public static let layout = KernelLayout(
+    package static let layout = KernelLayout(
       cType: cType, name: "BPF_PROG_LOAD", size: fdArrayCount.end,
       fields: [progType.info, insnCount.info, insns.info, license.info, logLevel.info,
                logSize.info, logBuf.info, kernVersion.info, progFlags.info, progName.info,
@@ -116,19 +116,19 @@ public enum BPFAttr {
   }
 
   /// Kernel: `BPF_OBJ_PIN`, `BPF_OBJ_GET`.
-  public enum ObjectPath {
+  package enum ObjectPath {
     static let pathname = U64(0, "pathname")
     static let bpfFD = U32(8, "bpf_fd")
     static let fileFlags = U32(12, "file_flags")
     static let pathFD = S32(16, "path_fd")
 
-    public static let layout = KernelLayout(
+    package static let layout = KernelLayout(
       cType: cType, name: "BPF_OBJ_PIN/GET", size: pathFD.end,
       fields: [pathname.info, bpfFD.info, fileFlags.info, pathFD.info])
   }
 
   /// Kernel: `BPF_PROG_ATTACH`, `BPF_PROG_DETACH`.
-  public enum ProgramAttach {
+  package enum ProgramAttach {
     static let targetFD = U32(0, "target_fd")
     static let targetIfindex = U32(0, "target_ifindex")
     static let attachBPFFD = U32(4, "attach_bpf_fd")
@@ -139,7 +139,7 @@ public enum BPFAttr {
     static let relativeID = U32(20, "relative_id")
     static let expectedRevision = U64(24, "expected_revision")
 
-    public static let layout = KernelLayout(
+    package static let layout = KernelLayout(
       cType: cType, name: "BPF_PROG_ATTACH/DETACH", size: expectedRevision.end,
       fields: [targetFD.info, targetIfindex.info, attachBPFFD.info, attachType.info,
                attachFlags.info, replaceBPFFD.info, relativeFD.info, relativeID.info,
@@ -147,7 +147,7 @@ public enum BPFAttr {
   }
 
   /// Kernel: `BPF_PROG_TEST_RUN` (the `test` member).
-  public enum TestRun {
+  package enum TestRun {
     static let progFD = U32(0, "test.prog_fd")
     static let retval = U32(4, "test.retval")
     static let dataSizeIn = U32(8, "test.data_size_in")
@@ -164,7 +164,7 @@ public enum BPFAttr {
     static let cpu = U32(68, "test.cpu")
     static let batchSize = U32(72, "test.batch_size")
 
-    public static let layout = KernelLayout(
+    package static let layout = KernelLayout(
       cType: cType, name: "BPF_PROG_TEST_RUN", size: batchSize.end,
       fields: [progFD.info, retval.info, dataSizeIn.info, dataSizeOut.info, dataIn.info,
                dataOut.info, repeatCount.info, duration.info, ctxSizeIn.info, ctxSizeOut.info,
@@ -172,7 +172,7 @@ public enum BPFAttr {
   }
 
   /// Kernel: `BPF_*_GET_NEXT_ID`, `BPF_*_GET_FD_BY_ID`.
-  public enum ObjectID {
+  package enum ObjectID {
     static let startID = U32(0, "start_id")
     static let progID = U32(0, "prog_id")
     static let mapID = U32(0, "map_id")
@@ -181,25 +181,25 @@ public enum BPFAttr {
     static let nextID = U32(4, "next_id")
     static let openFlags = U32(8, "open_flags")
 
-    public static let layout = KernelLayout(
+    package static let layout = KernelLayout(
       cType: cType, name: "BPF_*_GET_NEXT_ID/FD_BY_ID", size: openFlags.end,
       fields: [startID.info, progID.info, mapID.info, btfID.info, linkID.info, nextID.info,
                openFlags.info])
   }
 
   /// Kernel: `BPF_OBJ_GET_INFO_BY_FD` (the `info` member).
-  public enum Info {
+  package enum Info {
     static let bpfFD = U32(0, "info.bpf_fd")
     static let infoLen = U32(4, "info.info_len")
     static let info = U64(8, "info.info")
 
-    public static let layout = KernelLayout(
+    package static let layout = KernelLayout(
       cType: cType, name: "BPF_OBJ_GET_INFO_BY_FD", size: info.end,
       fields: [bpfFD.info, infoLen.info, info.info])
   }
 
   /// Kernel: `BPF_PROG_QUERY` (the `query` member).
-  public enum Query {
+  package enum Query {
     static let targetFD = U32(0, "query.target_fd")
     static let targetIfindex = U32(0, "query.target_ifindex")
     static let attachType = U32(4, "query.attach_type")
@@ -213,7 +213,7 @@ public enum BPFAttr {
     static let linkAttachFlags = U64(48, "query.link_attach_flags")
     static let revision = U64(56, "query.revision")
 
-    public static let layout = KernelLayout(
+    package static let layout = KernelLayout(
       cType: cType, name: "BPF_PROG_QUERY", size: revision.end,
       fields: [targetFD.info, targetIfindex.info, attachType.info, queryFlags.info,
                attachFlags.info, progIDs.info, progCount.info, count.info,
@@ -221,18 +221,18 @@ public enum BPFAttr {
   }
 
   /// Kernel: `BPF_RAW_TRACEPOINT_OPEN` (the `raw_tracepoint` member).
-  public enum RawTracepoint {
+  package enum RawTracepoint {
     static let name = U64(0, "raw_tracepoint.name")
     static let progFD = U32(8, "raw_tracepoint.prog_fd")
     static let cookie = U64(16, "raw_tracepoint.cookie")
 
-    public static let layout = KernelLayout(
+    package static let layout = KernelLayout(
       cType: cType, name: "BPF_RAW_TRACEPOINT_OPEN", size: cookie.end,
       fields: [name.info, progFD.info, cookie.info])
   }
 
   /// Kernel: `BPF_BTF_LOAD`.
-  public enum BTFLoad {
+  package enum BTFLoad {
     static let btf = U64(0, "btf")
     static let logBuf = U64(8, "btf_log_buf")
     static let size = U32(16, "btf_size")
@@ -242,14 +242,14 @@ public enum BPFAttr {
     static let flags = U32(32, "btf_flags")
     static let tokenFD = S32(36, "btf_token_fd")
 
-    public static let layout = KernelLayout(
+    package static let layout = KernelLayout(
       cType: cType, name: "BPF_BTF_LOAD", size: tokenFD.end,
       fields: [btf.info, logBuf.info, size.info, logSize.info, logLevel.info,
                logTrueSize.info, flags.info, tokenFD.info])
   }
 
   /// Kernel: `BPF_LINK_CREATE` (the `link_create` member and its per-target union).
-  public enum LinkCreate {
+  package enum LinkCreate {
     static let progFD = U32(0, "link_create.prog_fd")
     static let mapFD = U32(0, "link_create.map_fd")
     static let targetFD = U32(4, "link_create.target_fd")
@@ -290,7 +290,7 @@ public enum BPFAttr {
 
     /// Through the end of the largest target part (uprobe_multi), padded to 8
     /// as the kernel's union member is.
-    public static let layout = KernelLayout(
+    package static let layout = KernelLayout(
       cType: cType, name: "BPF_LINK_CREATE", size: 64,
       fields: [progFD.info, mapFD.info, targetFD.info, targetIfindex.info, attachType.info,
                flags.info, targetBTFID.info, iterInfo.info, iterInfoLen.info,
@@ -307,7 +307,7 @@ public enum BPFAttr {
   }
 
   /// Kernel: `BPF_LINK_UPDATE` (the `link_update` member).
-  public enum LinkUpdate {
+  package enum LinkUpdate {
     static let linkFD = U32(0, "link_update.link_fd")
     static let newProgFD = U32(4, "link_update.new_prog_fd")
     static let newMapFD = U32(4, "link_update.new_map_fd")
@@ -315,47 +315,47 @@ public enum BPFAttr {
     static let oldProgFD = U32(12, "link_update.old_prog_fd")
     static let oldMapFD = U32(12, "link_update.old_map_fd")
 
-    public static let layout = KernelLayout(
+    package static let layout = KernelLayout(
       cType: cType, name: "BPF_LINK_UPDATE", size: oldProgFD.end,
       fields: [linkFD.info, newProgFD.info, newMapFD.info, flags.info, oldProgFD.info,
                oldMapFD.info])
   }
 
   /// Kernel: `BPF_LINK_DETACH` (the `link_detach` member).
-  public enum LinkDetach {
+  package enum LinkDetach {
     static let linkFD = U32(0, "link_detach.link_fd")
-    public static let layout = KernelLayout(
+    package static let layout = KernelLayout(
       cType: cType, name: "BPF_LINK_DETACH", size: linkFD.end, fields: [linkFD.info])
   }
 
   /// Kernel: `BPF_ENABLE_STATS` (the `enable_stats` member).
-  public enum EnableStats {
+  package enum EnableStats {
     static let type = U32(0, "enable_stats.type")
-    public static let layout = KernelLayout(
+    package static let layout = KernelLayout(
       cType: cType, name: "BPF_ENABLE_STATS", size: type.end, fields: [type.info])
   }
 
   /// Kernel: `BPF_ITER_CREATE` (the `iter_create` member).
-  public enum IterCreate {
+  package enum IterCreate {
     static let linkFD = U32(0, "iter_create.link_fd")
     static let flags = U32(4, "iter_create.flags")
-    public static let layout = KernelLayout(
+    package static let layout = KernelLayout(
       cType: cType, name: "BPF_ITER_CREATE", size: flags.end,
       fields: [linkFD.info, flags.info])
   }
 
   /// Kernel: `BPF_PROG_BIND_MAP` (the `prog_bind_map` member).
-  public enum ProgramBindMap {
+  package enum ProgramBindMap {
     static let progFD = U32(0, "prog_bind_map.prog_fd")
     static let mapFD = U32(4, "prog_bind_map.map_fd")
     static let flags = U32(8, "prog_bind_map.flags")
-    public static let layout = KernelLayout(
+    package static let layout = KernelLayout(
       cType: cType, name: "BPF_PROG_BIND_MAP", size: flags.end,
       fields: [progFD.info, mapFD.info, flags.info])
   }
 
   /// Every command layout, for tests and documentation.
-  public static let allLayouts: [KernelLayout] = [
+  package static let allLayouts: [KernelLayout] = [
     MapCreate.layout, MapElement.layout, MapBatch.layout, ProgramLoad.layout,
     ObjectPath.layout, ProgramAttach.layout, TestRun.layout, ObjectID.layout, Info.layout,
     Query.layout,

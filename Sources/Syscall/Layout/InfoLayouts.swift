@@ -2,7 +2,7 @@
 // InfoLayoutTests against the running kernel's BTF through the C compiler.
 
 /// Kernel: `struct bpf_prog_info`.
-public enum ProgramInfoLayout {
+package enum ProgramInfoLayout {
   static let cType = "struct bpf_prog_info"
   static let type = U32(0, "type")
   static let id = U32(4, "id")
@@ -44,7 +44,7 @@ public enum ProgramInfoLayout {
   static let attachBTFObjID = U32(220, "attach_btf_obj_id")
   static let attachBTFID = U32(224, "attach_btf_id")
 
-  public static let layout = KernelLayout(
+  package static let layout = KernelLayout(
     cType: cType, name: "bpf_prog_info", size: 232,
     fields: [type.info, id.info, tag.info, jitedProgLen.info, xlatedProgLen.info,
              jitedProgInsns.info, xlatedProgInsns.info, loadTime.info, createdByUID.info,
@@ -60,7 +60,7 @@ public enum ProgramInfoLayout {
 }
 
 /// Kernel: `struct bpf_map_info`.
-public enum MapInfoLayout {
+package enum MapInfoLayout {
   static let cType = "struct bpf_map_info"
   static let type = U32(0, "type")
   static let id = U32(4, "id")
@@ -80,7 +80,7 @@ public enum MapInfoLayout {
   static let mapExtra = U64(80, "map_extra")
 
   /// Through `map_extra`; the later `hash` fields are not requested.
-  public static let layout = KernelLayout(
+  package static let layout = KernelLayout(
     cType: cType, name: "bpf_map_info", size: mapExtra.end,
     fields: [type.info, id.info, keySize.info, valueSize.info, maxEntries.info,
              mapFlags.info, name.info, ifindex.info, btfVmlinuxValueTypeID.info,
@@ -89,7 +89,7 @@ public enum MapInfoLayout {
 }
 
 /// Kernel: `struct bpf_btf_info`.
-public enum BTFInfoLayout {
+package enum BTFInfoLayout {
   static let cType = "struct bpf_btf_info"
   static let btf = U64(0, "btf")
   static let btfSize = U32(8, "btf_size")
@@ -98,13 +98,13 @@ public enum BTFInfoLayout {
   static let nameLen = U32(24, "name_len")
   static let kernelBTF = U32(28, "kernel_btf")
 
-  public static let layout = KernelLayout(
+  package static let layout = KernelLayout(
     cType: cType, name: "bpf_btf_info", size: kernelBTF.end,
     fields: [btf.info, btfSize.info, id.info, name.info, nameLen.info, kernelBTF.info])
 }
 
 /// Kernel: `struct bpf_link_info`: a header, then a union by link type.
-public enum LinkInfoLayout {
+package enum LinkInfoLayout {
   static let cType = "struct bpf_link_info"
   static let type = U32(0, "type")
   static let id = U32(4, "id")
@@ -182,7 +182,7 @@ public enum LinkInfoLayout {
   static let sockmapMapID = U32(16, "sockmap.map_id")
   static let sockmapAttachType = U32(20, "sockmap.attach_type")
 
-  public static let layout = KernelLayout(
+  package static let layout = KernelLayout(
     cType: cType, name: "bpf_link_info", size: 64,
     fields: [type.info, id.info, progID.info, rawTPName.info, rawTPNameLen.info,
              rawTPCookie.info, tracingAttachType.info, tracingTargetObjID.info,

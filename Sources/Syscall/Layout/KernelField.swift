@@ -6,70 +6,70 @@
 /// `cName` is the member's path in the kernel type (`batch.count`,
 /// `link_create.tcx.expected_revision`) so tests can ask the C compiler for the
 /// same field's offset and size.
-public struct KernelField<Value: FixedWidthInteger & Sendable>: Sendable {
+package struct KernelField<Value: FixedWidthInteger & Sendable>: Sendable {
   /// Byte offset from the start of the kernel structure.
-  public let offset: Int
+  package let offset: Int
   /// The member's path in the kernel type, as C's `offsetof` would name it.
-  public let cName: String
+  package let cName: String
 
   @inlinable
-  public init(_ offset: Int, _ cName: String) {
+  package init(_ offset: Int, _ cName: String) {
     self.offset = offset
     self.cName = cName
   }
 
   /// Bytes the field occupies.
-  @inlinable public var size: Int { MemoryLayout<Value>.size }
+  @inlinable package var size: Int { MemoryLayout<Value>.size }
   /// Offset one past the field's last byte (C's `offsetofend`).
-  @inlinable public var end: Int { offset + size }
+  @inlinable package var end: Int { offset + size }
 
   /// The description tests compare against the compiler's.
-  public var info: KernelFieldInfo { KernelFieldInfo(cName: cName, offset: offset, size: size) }
+  package var info: KernelFieldInfo { KernelFieldInfo(cName: cName, offset: offset, size: size) }
 }
 
 /// A fixed-size byte array in a kernel structure (`char map_name[16]`, `__u8 tag[8]`).
-public struct KernelBytesField: Sendable {
-  public let offset: Int
-  public let count: Int
-  public let cName: String
+package struct KernelBytesField: Sendable {
+  package let offset: Int
+  package let count: Int
+  package let cName: String
 
-  public init(_ offset: Int, count: Int, _ cName: String) {
+  package init(_ offset: Int, count: Int, _ cName: String) {
     self.offset = offset
     self.count = count
     self.cName = cName
   }
 
-  public var end: Int { offset + count }
-  public var info: KernelFieldInfo { KernelFieldInfo(cName: cName, offset: offset, size: count) }
+  package var end: Int { offset + count }
+  package var info: KernelFieldInfo { KernelFieldInfo(cName: cName, offset: offset, size: count) }
 }
 
 /// A field's place as a value, for comparing with `offsetof`/`sizeof`.
-public struct KernelFieldInfo: Sendable, Hashable, CustomStringConvertible {
-  public let cName: String
-  public let offset: Int
-  public let size: Int
+package struct KernelFieldInfo: Sendable, Hashable, CustomStringConvertible {
+  package let cName: String
+  package let offset: Int
+  package let size: Int
   /// A bit field inside a word: the first bit and the width (perf_event_attr flags).
-  public let bit: (first: Int, width: Int)?
+  package let bit: (first: Int, width: Int)?
 
-  public init(cName: String, offset: Int, size: Int, bit: (first: Int, width: Int)? = nil) {
+  package init(cName: String, offset: Int, size: Int, bit: (first: Int, width: Int)? = nil) {
     self.cName = cName
     self.offset = offset
     self.size = size
     self.bit = bit
   }
 
-  public static func == (a: Self, b: Self) -> Bool {
+  package static func == (a: Self, b: Self) -> Bool {
     a.cName == b.cName && a.offset == b.offset && a.size == b.size
       && a.bit?.first == b.bit?.first && a.bit?.width == b.bit?.width
   }
 
-  public func hash(into h: inout Hasher) {
+  package func hash(into h: inout Hasher) {
     h.combine(cName)
     h.combine(offset)
     h.combine(size)
   }
 
-  public var description: String {
+  package var description: String {
     if let bit { return "\(cName) @\(offset) bits \(bit.first)+\(bit.width)" }
     return "\(cName) @\(offset) size \(size)"
   }
@@ -81,15 +81,15 @@ public struct KernelFieldInfo: Sendable, Hashable, CustomStringConvertible {
 /// A smaller size than the running kernel's is fine (it zero-fills the rest);
 /// a larger one is accepted by newer kernels and refused by older kernels
 /// only when the extra bytes are not zero.
-public struct KernelLayout: Sendable {
+package struct KernelLayout: Sendable {
   /// The C type the offsets are relative to (`union bpf_attr`, `struct bpf_prog_info`).
-  public let cType: String
+  package let cType: String
   /// What the layout is for (`BPF_MAP_CREATE`).
-  public let name: String
-  public let size: Int
-  public let fields: [KernelFieldInfo]
+  package let name: String
+  package let size: Int
+  package let fields: [KernelFieldInfo]
 
-  public init(cType: String, name: String, size: Int, fields: [KernelFieldInfo]) {
+  package init(cType: String, name: String, size: Int, fields: [KernelFieldInfo]) {
     self.cType = cType
     self.name = name
     self.size = size

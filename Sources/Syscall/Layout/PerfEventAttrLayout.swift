@@ -1,5 +1,5 @@
 /// Kernel: `struct perf_event_attr`, through `config3` (`PERF_ATTR_SIZE_VER8`).
-public enum PerfEventAttrLayout {
+package enum PerfEventAttrLayout {
   static let cType = "struct perf_event_attr"
   static let type = U32(0, "type")
   static let size = U32(4, "size")
@@ -28,7 +28,7 @@ public enum PerfEventAttrLayout {
   static let config3 = U64(128, "config3")
 
   /// The fields with a C name `offsetof` accepts (the flags word is checked bit by bit).
-  public static let layout = KernelLayout(
+  package static let layout = KernelLayout(
     cType: cType, name: "perf_event_attr", size: config3.end,
     fields: [type.info, size.info, config.info, samplePeriod.info, sampleFreq.info,
              sampleType.info, readFormat.info, wakeupEvents.info, wakeupWatermark.info,
@@ -38,5 +38,5 @@ public enum PerfEventAttrLayout {
              sigData.info, config3.info])
 
   /// Offset of the flags word, for the bit tests.
-  public static let flagsOffset = flags.offset
+  package static let flagsOffset = flags.offset
 }
