@@ -61,7 +61,9 @@ let package = Package(
     .testTarget(name: "InstructionsTests", dependencies: ["Instructions", "UAPI", "TestSupport"]),
     .testTarget(name: "BTFTests", dependencies: ["BTF", "UAPI", "TestSupport"]),
     .testTarget(name: "ELFReaderTests", dependencies: ["ELFReader", "UAPI", "TestSupport"]),
-    .testTarget(name: "CLITests", dependencies: ["swiftbpf", "UAPI", "TestSupport"]),
+    .testTarget(name: "CLITests", dependencies: [
+      "swiftbpf", "SwiftBPF", "UAPI", "TestSupport", .product(name: "Logging", package: "swift-log"),
+    ]),
     .testTarget(name: "RelocationTests", dependencies: ["Relocation", "BTF", "Instructions", "UAPI", "TestSupport"]),
     // The test targets below check raw kernel facts through the shim (CBPFSys).
     .testTarget(name: "SyscallTests", dependencies: ["Syscall", "CBPFSys", "UAPI", "TestSupport"]),
