@@ -14,6 +14,8 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    // 1.11: LogHandler.log(event:), which handlers implement without a deprecation warning.
+    .package(url: "https://github.com/apple/swift-log", from: "1.11.0"),
   ],
   targets: [
     // C: libelf through pkg-config, and the header-only syscall shim.
@@ -38,7 +40,10 @@ let package = Package(
     .target(name: "Syscall", dependencies: ["CBPFSys", "UAPI"]),
 
     // open -> load -> attach -> teardown.
-    .target(name: "Loader", dependencies: ["ELFReader", "BTF", "Relocation", "Syscall", "Instructions", "UAPI", "CZlib"]),
+    .target(name: "Loader", dependencies: [
+      "ELFReader", "BTF", "Relocation", "Syscall", "Instructions", "UAPI", "CZlib",
+      .product(name: "Logging", package: "swift-log"),
+    ]),
 
     // What users link.
     .target(name: "SwiftBPF", dependencies: ["Loader", "ELFReader", "BTF", "Relocation", "Syscall", "Instructions", "UAPI"]),
@@ -48,6 +53,7 @@ let package = Package(
       dependencies: [
         "SwiftBPF",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
       ]),
 
     // Paths to fixtures and toolchain tools, shared by the test targets.
@@ -55,10 +61,15 @@ let package = Package(
     .testTarget(name: "InstructionsTests", dependencies: ["Instructions", "UAPI", "TestSupport"]),
     .testTarget(name: "BTFTests", dependencies: ["BTF", "UAPI", "TestSupport"]),
     .testTarget(name: "ELFReaderTests", dependencies: ["ELFReader", "UAPI", "TestSupport"]),
-    .testTarget(name: "CLITests", dependencies: ["swiftbpf", "UAPI", "TestSupport"]),
+    .testTarget(name: "CLITests", dependencies: [
+      "swiftbpf", "SwiftBPF", "UAPI", "TestSupport", .product(name: "Logging", package: "swift-log"),
+    ]),
     .testTarget(name: "RelocationTests", dependencies: ["Relocation", "BTF", "Instructions", "UAPI", "TestSupport"]),
     // The test targets below check raw kernel facts through the shim (CBPFSys).
     .testTarget(name: "SyscallTests", dependencies: ["Syscall", "CBPFSys", "UAPI", "TestSupport"]),
-    .testTarget(name: "LoaderTests", dependencies: ["Loader", "ELFReader", "BTF", "Relocation", "Syscall", "Instructions", "UAPI", "CBPFSys", "TestSupport"]),
+    .testTarget(name: "LoaderTests", dependencies: [
+      "Loader", "ELFReader", "BTF", "Relocation", "Syscall", "Instructions", "UAPI", "CBPFSys", "TestSupport",
+      .product(name: "Logging", package: "swift-log"),
+    ]),
   ]
 )

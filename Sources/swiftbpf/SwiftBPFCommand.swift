@@ -6,4 +6,11 @@ import SwiftBPF
     commandName: "swiftbpf",
     abstract: "Inspect, relocate, load and run BPF objects.",
     subcommands: [Inspect.self, Disasm.self, BTFCommand.self, Reloc.self, Run.self, Load.self])
+
+  /// The logging backend first (an application's job, not the library's),
+  /// then ArgumentParser's own entry point.
+  static func main() async {
+    CLILogging.bootstrap()
+    await main(nil)
+  }
 }

@@ -220,4 +220,34 @@ struct LoadCommandTests {
       #expect((fentry?["error"] as? String)?.contains("EPERM") == true)
     }
   }
+
+  @Test("--verbose adds the loader's debug log on stderr and leaves stdout as it was", .kernel)
+  func verboseLogsOnStderr() throws {
+    let object = Fixture.object("maps.bpf.o").path
+    let dir = "/sys/fs/bpf/swiftbpf-cli-verbose-\(getpid())"
+    try #require(mkdir(dir, 0o700) == 0)
+    defer {
+      for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] { unlink("\(dir)/\(name)") }
+      rmdir(dir)
+    }
+    // The first load pins pinned_counts, the next ones reuse it.
+    _ = try swiftbpf(["load", "--json", object, "--pin", dir])
+    let quiet = try swiftbpf(["load", "--json", object, "--pin", dir])
+    let verbose = try swiftbpf(["load", "--json", object, "--pin", dir, "--verbose"])
+    #expect(quiet.status == 0 && verbose.status == 0, "\(verbose.stderr)")
+    #expect(quiet.stderr.isEmpty, "\(quiet.stderr)")
+    // Map ids differ from load to load; everything else is the same.
+    func withoutIDs(_ json: String) -> [Substring] {
+      json.split(separator: "\n").filter { !$0.contains("\"id\" :") }
+    }
+    #expect(withoutIDs(verbose.stdout) == withoutIDs(quiet.stdout))
+    #expect(!withoutIDs(quiet.stdout).isEmpty)
+    // swift-log's StreamLogHandler lines: level, label, metadata, message.
+    let lines = verbose.stderr.split(separator: "\n")
+    #expect(lines.allSatisfy { $0.contains(" debug swiftbpf: ") && $0.contains("object=maps") }, "\(verbose.stderr)")
+    #expect(lines.contains { $0.contains("map=pinned_counts") && $0.hasSuffix("reusing the map pinned at \(dir)/pinned_counts") })
+    #expect(lines.contains { $0.contains("program=exercise_maps") && $0.contains("loaded: BPF_PROG_TYPE_RAW_TRACEPOINT") })
+    #expect(lines.contains { $0.contains("BTF uploaded") })
+  }
+
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Loader
+import Logging
 import Syscall
 import Testing
 import TestSupport
@@ -99,9 +100,18 @@ import UAPI
     // LINUX_KERNEL_VERSION, always known, so drop the whole config instead
     // and check weak ones still load.
     let kernel = FakeKernel(config: nil)
-    let loaded = try Object.open(path: Self.path).load(kernel: kernel)
+    let log = LogCapture()
+    let loaded = try Object.open(path: Self.path, options: OpenOptions(logger: log.logger)).load(kernel: kernel)
     defer { loaded.close() }
     let bytes = try #require(kernel.snapshot.updates.first { $0.map == "globals.kconfig" }?.value)
     #expect(Array(bytes[0 ..< 12]) == [UInt8](repeating: 0, count: 12))
+    // Both fallbacks are logged: no configuration at all, and the weak
+    // externs (globals.bpf.c's header) left 0.
+    #expect(log.records(.info, containing: "no kernel configuration").count == 1, "\(log.records)")
+    let defaulted = log.records(.debug, containing: "weak __kconfig externs not in the kernel configuration")
+    #expect(defaulted.count == 1)
+    for name in ["CONFIG_BPF_SYSCALL", "CONFIG_BPF_JIT", "CONFIG_HZ", "CONFIG_SWIFTBPF_NOT_A_CONFIG"] {
+      #expect(defaulted.first?.message.contains(name) == true, "\(name)")
+    }
   }
 }

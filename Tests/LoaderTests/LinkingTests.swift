@@ -3,6 +3,7 @@ import ELFReader
 import Foundation
 import Instructions
 import Loader
+import Logging
 import Syscall
 import Testing
 import TestSupport
@@ -112,7 +113,10 @@ import UAPI
     let log = "0: R1=ctx() R10=fp0\n; return XDP_PASS; @ programs.bpf.c:44\n0: (b7) r0 = 2\n"
       + "R0 !read_ok\nprocessed 1 insns (limit 1000000) max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0\n"
     let kernel = FakeKernel(refusals: ["xdp_pass": .init(errno: .EACCES, log: log, trueSize: 300_000)])
-    let error = try #require(loadError { _ = try Object.open(path: Self.object.path).load(kernel: kernel) })
+    let capture = LogCapture()
+    let error = try #require(loadError {
+      _ = try Object.open(path: Self.object.path, options: OpenOptions(logger: capture.logger)).load(kernel: kernel)
+    })
     guard case .verifierRejected(let program, let report) = error else { Issue.record("unexpected \(error)"); return }
     #expect(program == "xdp_pass")
     #expect(report.errorLine.hasSuffix("R0 !read_ok"))
@@ -122,6 +126,14 @@ import UAPI
     #expect(attempts.first?.logLevel == nil)
     let capacities = attempts.dropFirst().compactMap(\.logCapacity)
     #expect(capacities.count >= 2 && capacities == capacities.sorted() && (capacities.last ?? 0) >= 300_000)
+    // Each retry is logged at debug, for the program: why, and the next size.
+    let retries = capture.records.filter { $0.message.contains("loading again") }
+    #expect(retries.count == capacities.count, "\(capture.records)")
+    #expect(retries.allSatisfy { $0.level == .debug && $0.metadata[LogMetadataKey.program] == "xdp_pass" })
+    #expect(retries.first?.message.hasPrefix("load failed (") == true)
+    #expect(retries.first?.message.hasSuffix("with a \(capacities[0])-byte verifier log") == true)
+    #expect(retries.last?.message == "the verifier log did not fit in \(capacities[capacities.count - 2]) bytes, "
+            + "the kernel needs 300000; loading again with \(capacities[capacities.count - 1])")
   }
 }
 

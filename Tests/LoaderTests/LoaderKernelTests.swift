@@ -2,6 +2,7 @@ import BTF
 import Foundation
 import Glibc
 import Loader
+import Logging
 import Syscall
 import Testing
 import TestSupport
@@ -18,7 +19,8 @@ import UAPI
   @Test(arguments: loadable) func everyAutoloadProgramLoads(_ fixture: String) throws {
     let pins = try KernelSupport.bpffsDirectory()
     defer { KernelSupport.removeBPFFSDirectory(pins) }
-    let object = try Object.open(path: Fixture.object(fixture).path, options: OpenOptions(pinRoot: pins))
+    let log = LogCapture()
+    let object = try Object.open(path: Fixture.object(fixture).path, options: OpenOptions(pinRoot: pins, logger: log.logger))
     let loaded = try object.load()
     defer { loaded.close() }
     let expected = object.programs.filter(\.autoload).map(\.name)
@@ -29,8 +31,10 @@ import UAPI
       #expect(info.translatedLength > 0 && info.translatedLength % 8 == 0, "\(program.name)")
       #expect(info.type == program.type)
     }
-    // The object BTF was accepted (no "loaded without it" warning).
-    #expect(loaded.warnings.isEmpty, "\(loaded.warnings)")
+    // The object BTF was accepted (no "loaded without it" warning), and
+    // nothing else fell back.
+    #expect(log.records.allSatisfy { $0.level < .warning }, "\(log.records)")
+    #expect(!log.records(.debug, containing: "BTF uploaded").isEmpty, "\(log.records)")
   }
 
   @Test(arguments: [("null_deref", 39, "R0 invalid mem access 'map_value_or_null'"),

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Loader
+import Logging
 import Syscall
 import Testing
 import TestSupport
@@ -78,9 +79,10 @@ import UAPI
   }
 
   @Test func withoutPrivilegesTheErrorSaysWhatToDo() throws {
+    let log = LogCapture()
     let outcome = KernelSupport.onUnprivilegedThread { () -> String in
       do {
-        _ = try Object.open(path: Fixture.object("programs.bpf.o").path).load()
+        _ = try Object.open(path: Fixture.object("programs.bpf.o").path, options: OpenOptions(logger: log.logger)).load()
         return "loaded"
       } catch let error as LoadError {
         guard case .mapCreation(let map, let syscall) = error else { return "other: \(error)" }
@@ -95,6 +97,9 @@ import UAPI
     #expect(parts[0] == "jump_table")
     #expect(parts[1] == "EPERM")
     #expect(parts[2].contains("CAP_BPF"))
+    // The BTF upload came first and fell back (refused with EPERM, or no
+    // BTF at all if the probes ran unprivileged first): a warning.
+    #expect(log.records.contains { $0.level == .warning && $0.message.contains("BTF") }, "\(log.records)")
   }
 
   @Test func mapOperationsOnEveryCreatedType() throws {

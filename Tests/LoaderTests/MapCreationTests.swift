@@ -1,5 +1,6 @@
 import Foundation
 import Loader
+import Logging
 import Syscall
 import Testing
 import TestSupport
@@ -23,8 +24,10 @@ import UAPI
     ("tail_calls", .progArray, 4, 4, 2, 0),
   ]
 
-  func loadMaps(_ kernel: FakeKernel, pinRoot: String = "/fake/bpffs") throws -> LoadedObject {
-    let object = try Object.open(path: Fixture.object("maps.bpf.o").path, options: OpenOptions(pinRoot: pinRoot))
+  func loadMaps(_ kernel: FakeKernel, pinRoot: String = "/fake/bpffs",
+                log: LogCapture = LogCapture()) throws -> LoadedObject {
+    let object = try Object.open(path: Fixture.object("maps.bpf.o").path,
+                                 options: OpenOptions(pinRoot: pinRoot, logger: log.logger))
     return try object.load(kernel: kernel)
   }
 
@@ -110,9 +113,15 @@ import UAPI
     #expect(first.map(named: "pinned_counts")?.isReused == false)
     first.close()
     let creates = kernel.snapshot.maps.filter { $0.attributes.name == "pinned_counts" }.count
-    let second = try loadMaps(kernel, pinRoot: "/fake/pins")
+    let log = LogCapture()
+    let second = try loadMaps(kernel, pinRoot: "/fake/pins", log: log)
     defer { second.close() }
     #expect(second.map(named: "pinned_counts")?.isReused == true)
+    // The reuse is logged at debug, for that map, with the pin's path.
+    let reuse = log.records(.debug, containing: "reusing the map pinned at")
+    #expect(reuse.map(\.message) == ["not created: reusing the map pinned at /fake/pins/pinned_counts"])
+    #expect(reuse.first?.metadata[LogMetadataKey.map] == "pinned_counts")
+    #expect(reuse.first?.metadata[LogMetadataKey.object] == "maps")
     #expect(second.map(named: "pinned_counts")?.pinPath == "/fake/pins/pinned_counts")
     // Reuse opened the pin instead of creating: one more record (the open), no create with BTF.
     #expect(kernel.snapshot.maps.filter { $0.attributes.name == "pinned_counts" }.count == creates + 1)

@@ -2,6 +2,7 @@ import BTF
 import Foundation
 import Instructions
 import Loader
+import Logging
 import Syscall
 import Testing
 import TestSupport
@@ -153,10 +154,15 @@ import UAPI
     // libbpf's behaviour: a kernel that refuses the object's BTF gets the
     // programs and maps without it, and the user a warning.
     let kernel = FakeKernel(refusesBTF: true)
-    let loaded = try Object.open(path: Fixture.object("programs.bpf.o").path).load(kernel: kernel)
+    let log = LogCapture()
+    let path = Fixture.object("programs.bpf.o").path
+    let loaded = try Object.open(path: path, options: OpenOptions(logger: log.logger)).load(kernel: kernel)
     defer { loaded.close() }
     #expect(loaded.programs.count == 6)
-    #expect(loaded.warnings.contains { $0.contains("refused the object's BTF") && $0.contains("Invalid size") })
+    let refused = log.records(.warning, containing: "refused the object's BTF")
+    #expect(refused.count == 1, "\(log.records)")
+    #expect(refused.allSatisfy { $0.message.contains("Invalid size") && $0.message.hasSuffix("loaded without it") })
+    #expect(refused.first?.metadata == [LogMetadataKey.object: "programs", LogMetadataKey.file: path])
     let call = try #require(kernel.load("test_subprogs"))
     #expect(call.attributes.btfFD == nil && call.attributes.funcInfo.isEmpty && call.attributes.lineInfo.isEmpty)
     #expect(kernel.snapshot.maps.allSatisfy { $0.attributes.btfFD == nil && $0.attributes.btfValueTypeID == 0 })

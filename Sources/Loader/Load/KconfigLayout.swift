@@ -83,9 +83,13 @@ struct KconfigLayout {
   }
 
   /// The map's contents from the configuration (with libbpf's specials and
-  /// the user's overrides already in it); weak externs it lacks stay zero.
-  func contents(config: KernelConfig, byteOrder: ByteOrder) throws(LoadError) -> [UInt8] {
+  /// the user's overrides already in it); weak externs it lacks stay zero
+  /// and are named in `defaulted`.
+  func contents(config: KernelConfig, byteOrder: ByteOrder) throws(LoadError)
+    -> (bytes: [UInt8], defaulted: [String])
+  {
     var bytes = [UInt8](repeating: 0, count: size)
+    var defaulted = [String]()
     for entry in entries {
       let encoded: [UInt8]?
       do throws(KernelConfigError) {
@@ -94,13 +98,16 @@ struct KconfigLayout {
         throw .unresolvedExtern(name: entry.name, kind: "kconfig", reason: error.description)
       }
       guard let encoded else {
-        if entry.isWeak { continue }
+        if entry.isWeak {
+          defaulted.append(entry.name)
+          continue
+        }
         throw .unresolvedExtern(name: entry.name, kind: "kconfig",
                                 reason: "not set in the kernel configuration (/proc/config.gz) and not weak")
       }
       let usable = Array(encoded.prefix(entry.size))
       bytes.replaceSubrange(entry.offset ..< entry.offset + usable.count, with: usable)
     }
-    return bytes
+    return (bytes, defaulted)
   }
 }

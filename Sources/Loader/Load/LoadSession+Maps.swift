@@ -46,8 +46,15 @@ extension LoadSession {
       break
     }
     if spec.role != .defined && spec.role != .structOps {
-      if !kernel.features.supports(.mmapableArrays) { a.flags.remove(.mmapable) }
-      if !kernel.features.supports(.frozenMaps) { a.flags.remove(.readOnlyProgram) }
+      if !kernel.features.supports(.mmapableArrays) && a.flags.contains(.mmapable) {
+        a.flags.remove(.mmapable)
+        log(.debug, "created without BPF_F_MMAPABLE: this kernel cannot mmap arrays (global data is written with map updates)",
+            map: spec.name)
+      }
+      if !kernel.features.supports(.frozenMaps) && a.flags.contains(.readOnlyProgram) {
+        a.flags.remove(.readOnlyProgram)
+        log(.debug, "created without BPF_F_RDONLY_PROG: this kernel cannot freeze maps", map: spec.name)
+      }
     }
     if let btf = btfFD, let objectBTF = object.btf, !MapBTFPolicy.takesNoBTF(spec.type) {
       switch spec.role {
@@ -99,9 +106,11 @@ extension LoadSession {
           throw .mapSetup(map: spec.name, operation: "dup of the reused map '\(reused.name)'", error)
         }
       }
+      log(.debug, "not created: reusing the map '\(reused.name)' given as reusedMap", map: spec.name)
       return makeHandle(spec, a, fd: fd, pinPath: nil, reused: true, frozen: isFrozen, mapping: nil)
     }
     if let pinPath, let existing = try openPinnedIfCompatible(spec, a, path: pinPath) {
+      log(.debug, "not created: reusing the map pinned at \(pinPath)", map: spec.name)
       return makeHandle(spec, a, fd: existing, pinPath: pinPath, reused: true, frozen: isFrozen, mapping: nil)
     }
     // Map-in-map: an inner map built from the template, closed after creation.
@@ -132,7 +141,7 @@ extension LoadSession {
       do throws(SyscallError) { fd = try kernel.createMap(a) } catch {
         throw .mapCreation(map: spec.name, error)
       }
-      warnings.append("map '\(spec.name)': created without BTF key/value types (the kernel refused them)")
+      log(.warning, "created without BTF key/value types (the kernel refused them)", map: spec.name)
     }
     _ = consume innerTemplate
 
@@ -158,6 +167,7 @@ extension LoadSession {
       }
     }
     let handle = makeHandle(spec, a, fd: fd, pinPath: pinPath, reused: false, frozen: isFrozen, mapping: mapping)
+    log(.debug, "created: \(a.type.kernelName), key \(a.keySize) B, value \(a.valueSize) B, \(a.maxEntries) entries", map: spec.name)
     if let pinPath { toPin.append((handle, pinPath)) }
     return handle
   }
@@ -191,7 +201,13 @@ extension LoadSession {
   /// `.kconfig` contents from the kernel's configuration and the overrides.
   func kconfigBytes() throws(LoadError) -> [UInt8]? {
     guard let kconfig else { return nil }
-    var config = kernel.kernelConfig() ?? KernelConfig()
+    var config: KernelConfig
+    if let found = kernel.kernelConfig() {
+      config = found
+    } else {
+      config = KernelConfig()
+      log(.info, "no kernel configuration (/proc/config.gz, /boot/config-$(uname -r)): __kconfig externs get only libbpf's specials and the overrides")
+    }
     let code = kernel.kernelVersionCode
     config["LINUX_KERNEL_VERSION"] = .integer(Int64(code), text: String(code))
     config = config.addingLibbpfSpecials(
@@ -202,7 +218,11 @@ extension LoadSession {
         throw .invalidValue(name: name, reason: error.description)
       }
     }
-    return try kconfig.contents(config: config, byteOrder: file.byteOrder)
+    let (bytes, defaulted) = try kconfig.contents(config: config, byteOrder: file.byteOrder)
+    if !defaulted.isEmpty {
+      log(.debug, "weak __kconfig externs not in the kernel configuration, left 0: \(defaulted.joined(separator: ", "))")
+    }
+    return bytes
   }
 
   /// Opens the map pinned at `path` if there is one; throws when it differs
@@ -255,7 +275,12 @@ extension LoadSession {
         default:
           target = nil
         }
-        guard let target else { continue }
+        guard let target else {
+          if spec.type == .progArray {
+            log(.debug, "slot \(value.index) left empty: program '\(value.symbolName)' was not loaded", map: spec.name)
+          }
+          continue
+        }
         let key = Object.bytes(of: UInt32(value.index), order: .host)
         let fdValue = Object.bytes(of: UInt32(bitPattern: target.rawValue), order: .host)
         do throws(SyscallError) {

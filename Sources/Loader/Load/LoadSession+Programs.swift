@@ -137,12 +137,17 @@ extension LoadSession {
         poisonedHere[placement.programSlot + sectionSlot - placement.sectionSlot] = text
       }
     }
-    var log: String?
+    for (slot, text) in poisonedHere.sorted(by: { $0.key < $1.key }) {
+      log(.debug, "CO-RE relocation at instruction \(slot) poisoned, the verifier accepts it only as dead code: \(text)",
+          program: spec.name)
+    }
+    var verifierLog: String?
     let fd = try loadWithLogRetry(attributes, program: spec.name, logLevel: spec.logLevel,
-                                  lineTable: SourceLineTable(lines), coreRelocations: poisonedHere, log: &log)
+                                  lineTable: SourceLineTable(lines), coreRelocations: poisonedHere, log: &verifierLog)
+    log(.debug, "loaded: \(type.kernelName), \(slots) instructions", program: spec.name)
     return LoadedObject.Program(
-      kernel: kernel, name: spec.name, sectionName: spec.sectionName, section: spec.section, type: type, expectedAttachType: attributes.expectedAttachType,
-      attachBTFID: attachID, verifierLog: log, fd: fd)
+      kernel: kernel, name: spec.name, sectionName: spec.sectionName, section: spec.section, type: type,
+      expectedAttachType: attributes.expectedAttachType, attachBTFID: attachID, verifierLog: verifierLog, fd: fd)
   }
 
   /// Loads without a log (or with the requested level); on failure loads
@@ -157,18 +162,25 @@ extension LoadSession {
     var lastError = SyscallError.invalidArgument(.bpf(.programLoad), reason: "not attempted")
     var lastLog: VerifierLog?
     for _ in 0 ..< 32 {
-      var log: VerifierLog? = capacity > 0 ? VerifierLog(level: max(logLevel, 1), capacity: capacity) : nil
+      var attemptLog: VerifierLog? = capacity > 0 ? VerifierLog(level: max(logLevel, 1), capacity: capacity) : nil
       do throws(SyscallError) {
-        let fd = try kernel.loadProgram(attributes, log: &log)
-        logText = log?.text
+        let fd = try kernel.loadProgram(attributes, log: &attemptLog)
+        logText = attemptLog?.text
         return fd
       } catch {
         lastError = error
-        lastLog = log
+        lastLog = attemptLog
       }
       guard let next = policy.nextCapacity(afterFailure: lastError.errno ?? .EINVAL, capacity: capacity,
                                            trueSize: lastLog?.trueSize ?? 0)
       else { break }
+      if capacity == 0 {
+        log(.debug, "load failed (\(lastError)); loading again with a \(next)-byte verifier log", program: program)
+      } else {
+        let needed = lastLog.map { $0.trueSize > 0 ? ", the kernel needs \($0.trueSize)" : "" } ?? ""
+        log(.debug, "the verifier log did not fit in \(capacity) bytes\(needed); loading again with \(next)",
+            program: program)
+      }
       capacity = next
     }
     let text = lastLog?.text ?? ""

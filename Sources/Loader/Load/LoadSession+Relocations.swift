@@ -65,6 +65,7 @@ extension LoadSession {
           throw .unresolvedExtern(name: name, kind: "kfunc", reason: "not found in the kernel's BTF")
         }
         // A missing weak kfunc: a call the verifier accepts only as dead code.
+        log(.debug, "weak kfunc '\(name)' is not in the kernel's BTF: its calls must be dead code", program: program)
         insn.source = Register(Instruction.CallSource.helper)
         insn.offset = 0
         insn.immediate = Int64(Instruction.missingKfuncHelperID)
@@ -80,6 +81,7 @@ extension LoadSession {
           throw .unresolvedExtern(name: name, kind: "ksym", reason: "not found in the kernel's BTF")
         }
         // A missing weak ksym reads as 0 (a kfunc's address checked by `bpf_ksym_exists`).
+        log(.debug, "weak ksym '\(name)' is not in the kernel's BTF: it reads as 0", program: program)
         insn.source = Register(Instruction.PseudoSource.value)
         insn.immediate = 0
         return insn
@@ -91,6 +93,7 @@ extension LoadSession {
         insn.source = Register(Instruction.PseudoSource.value)
         insn.immediate = Int64(bitPattern: address)
       } else if ext.isWeak {
+        log(.debug, "weak ksym '\(name)' is not in /proc/kallsyms: it reads as 0", program: program)
         insn.source = Register(Instruction.PseudoSource.value)
         insn.immediate = 0
       } else {

@@ -1,6 +1,7 @@
 import BTF
 import ELFReader
 import Instructions
+import Logging
 import Relocation
 import Syscall
 import UAPI
@@ -16,6 +17,8 @@ import UAPI
 struct LoadSession<Kernel: KernelInterface> {
   let object: Object
   let kernel: Kernel
+  /// The user's logger (`OpenOptions.logger`) with the object's metadata.
+  let logger: Logger
   var file: ObjectFile { object.file }
 
   /// The uploaded object BTF.
@@ -24,7 +27,6 @@ struct LoadSession<Kernel: KernelInterface> {
   var mapsByName: [String: LoadedObject.Map] = [:]
   var dataMaps: [String: LoadedObject.Map] = [:]
   var programs: [LoadedObject.Program] = []
-  var warnings: [String] = []
   var kconfig: KconfigLayout?
   var ext: BTF.Extension?
   /// Section code after CO-RE, by section index.
@@ -39,6 +41,10 @@ struct LoadSession<Kernel: KernelInterface> {
   init(object: Object, kernel: Kernel) {
     self.object = object
     self.kernel = kernel
+    var logger = object.options.logger
+    logger[metadataKey: LogMetadataKey.object] = .string(object.name)
+    logger[metadataKey: LogMetadataKey.file] = .string(object.file.name)
+    self.logger = logger
   }
 
   mutating func run() throws(LoadError) -> LoadedObject {
@@ -81,14 +87,18 @@ struct LoadSession<Kernel: KernelInterface> {
                                                     size: Int(clamping: v.size))
       }
     }
-    return LoadedObject(name: object.name, maps: maps, programs: programs, warnings: warnings,
+    return LoadedObject(name: object.name, maps: maps, programs: programs,
                         variables: variables, byteOrder: file.byteOrder)
   }
 
   /// The programs to load, each with a known type.
   func selectPrograms() throws(LoadError) -> [Object.Program] {
     var result = [Object.Program]()
-    for p in object.programs where p.autoload {
+    for p in object.programs {
+      guard p.autoload else {
+        log(.debug, "not loaded: autoload is off", program: p.name)
+        continue
+      }
       if p.type == nil, case .failure(let unknown) = p.source.definition {
         throw .unknownSection(program: p.name, unknown)
       }
@@ -100,26 +110,35 @@ struct LoadSession<Kernel: KernelInterface> {
   /// Uploads the object's BTF; when the kernel refuses it, loading goes on
   /// without (no func/line info, no key/value types), as libbpf does.
   mutating func uploadBTF() {
-    guard let btf = object.btf else { return }
+    guard let btf = object.btf else {
+      log(.debug, "the object has no BTF (built without -g): no func/line info, no map key/value types")
+      return
+    }
     guard kernel.features.supports(.btf) else {
-      warnings.append("\(file.name): this kernel takes no BTF; loading without it")
+      log(.warning, "this kernel takes no BTF; loading without it")
       return
     }
     let bytes: [UInt8]
+    let support = kernel.features.btf
     do throws(BTFError) {
-      bytes = try ObjectBTF.prepare(btf, file: file, kconfig: kconfig, support: kernel.features.btf)
+      bytes = try ObjectBTF.prepare(btf, file: file, kconfig: kconfig, support: support)
     } catch {
-      warnings.append("\(file.name): BTF not prepared for upload (\(error)); loading without it")
+      log(.warning, "BTF not prepared for upload (\(error)); loading without it")
       return
     }
-    var log: VerifierLog? = nil
+    if let rewritten = ObjectBTF.rewrittenFeatures(btf, support: support) {
+      log(.debug, "BTF sanitized for this kernel, which lacks \(rewritten)")
+    }
+    var uploadLog: VerifierLog? = nil
     do throws(SyscallError) {
-      btfFD = OwnedFDBox(try kernel.loadBTF(bytes, log: &log))
+      btfFD = OwnedFDBox(try kernel.loadBTF(bytes, log: &uploadLog))
+      log(.debug, "BTF uploaded (\(bytes.count) bytes)")
     } catch {
+      // Loaded again with a log only to say why.
       var retryLog: VerifierLog? = VerifierLog(level: 1, capacity: 1 << 20)
       _ = try? kernel.loadBTF(bytes, log: &retryLog)
       let tail = retryLog.map { VerifierReport(log: $0.text).errorLine } ?? ""
-      warnings.append("\(file.name): the kernel refused the object's BTF (\(error)\(tail.isEmpty ? "" : ": \(tail)")); loaded without it")
+      log(.warning, "the kernel refused the object's BTF (\(error)\(tail.isEmpty ? "" : ": \(tail)")); loaded without it")
     }
   }
 }

@@ -190,6 +190,25 @@ enum ObjectBTF {
     return try patched.sanitized(for: support, byteOrder: .host)
   }
 
+  /// What `sanitized(for:)` rewrites in `btf` for a kernel with `support`,
+  /// for the log: the kinds the object uses that the kernel lacks, and
+  /// global linkage; nil when nothing is rewritten.
+  static func rewrittenFeatures(_ btf: BTF, support: BTF.KernelSupport) -> String? {
+    var kinds = Set<BTF.Kind>()
+    var hasGlobalFunctions = false
+    for raw in btf.localTypeIDs {
+      // Only a description: an id that does not decode was refused by
+      // `prepare` already, and simply names no kind here.
+      guard let descriptor = try? btf[BTF.TypeID(raw)] else { continue }
+      kinds.insert(descriptor.kind)
+      if case .function(let f) = descriptor, f.linkage.rawValue != 0 { hasGlobalFunctions = true }
+    }
+    kinds.remove(.void)
+    var lacking = kinds.subtracting(support.kinds).sorted { $0.rawValue < $1.rawValue }.map(\.description)
+    if hasGlobalFunctions && !support.globalFunctions { lacking.append("global function linkage") }
+    return lacking.isEmpty ? nil : lacking.joined(separator: ", ")
+  }
+
   static func recordSize(_ d: BTF.Descriptor) -> Int {
     switch d {
     case .integer, .variable, .declarationTag: 16

@@ -7,24 +7,22 @@ import UAPI
 ///
 /// The second phase of the lifecycle, returned by `Object.load()`. Dropping
 /// it (and every handle taken from it) releases every fd and mapping;
-/// `close()` does so at once.
+/// `close()` does so at once. What the load decided or fell back on
+/// (BTF refused, a pinned map reused…) went to `OpenOptions.logger`.
 public final class LoadedObject: Sendable {
   public let name: String
   /// Every created (or reused) map, in creation order.
   public let maps: [Map]
   /// Every loaded program, in the object's order.
   public let programs: [Program]
-  /// Things that did not stop the load (BTF refused and loaded without it…).
-  public let warnings: [String]
   let variables: [String: Object.VariableLocation]
   let byteOrder: ByteOrder
 
-  init(name: String, maps: [Map], programs: [Program], warnings: [String],
+  init(name: String, maps: [Map], programs: [Program],
        variables: [String: Object.VariableLocation], byteOrder: ByteOrder) {
     self.name = name
     self.maps = maps
     self.programs = programs
-    self.warnings = warnings
     self.variables = variables
     self.byteOrder = byteOrder
   }

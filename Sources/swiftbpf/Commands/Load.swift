@@ -1,12 +1,14 @@
 import ArgumentParser
 import SwiftBPF
 
-/// `swiftbpf load OBJ [--json] [--pin DIR] [--target-btf FILE]`: loads the
+/// `swiftbpf load OBJ [--json] [--pin DIR] [--target-btf FILE] [--verbose]`: loads the
 /// object into the kernel and reports every autoload program (loaded or
 /// not, instruction counts, the verifier's error with its source line) and
 /// every map. When the whole object fails, each program is tried on its own
 /// so one rejected program does not hide the others. Exits non-zero if any
-/// program failed. Everything is released when the command ends.
+/// program failed. Everything is released when the command ends. The
+/// loader's warnings follow the text report; `--verbose` prints its whole
+/// log on stderr.
 struct Load: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Load a BPF object into the kernel and report each program and map.")
@@ -22,7 +24,10 @@ struct Load: ParsableCommand {
 
   @OptionGroup var output: OutputOptions
 
+  @OptionGroup var logging: LoggingOptions
+
   func run() throws {
+    logging.apply()
     let report: LoadReport
     do {
       var options = OpenOptions(targetBTFPath: targetBtf)

@@ -4,7 +4,7 @@ import Glibc
 import Synchronization
 import SwiftBPF
 
-/// `swiftbpf run OBJ [--duration SECONDS] [--event-type NAME]`: load the
+/// `swiftbpf run OBJ [--duration SECONDS] [--event-type NAME] [--verbose]`: load the
 /// object, auto-attach every program whose SEC() name says where, and print
 /// the events of its ring buffers and perf buffers until Ctrl-C or the
 /// duration ends; then detach and exit 0.
@@ -14,7 +14,8 @@ struct Run: ParsableCommand {
     discussion: """
       Events are printed one per line, prefixed by the map they came from: as hex bytes, or \
       field by field with --event-type NAME (a struct in the object's BTF). Attach progress \
-      and lost samples go to stderr. Ctrl-C (or the end of --duration) detaches and exits 0.
+      and lost samples go to stderr, and with --verbose the loader's log. Ctrl-C (or the end \
+      of --duration) detaches and exits 0.
       """)
 
   @Argument(help: "A BPF ELF object built by clang (-target bpf -g).")
@@ -29,11 +30,14 @@ struct Run: ParsableCommand {
   @Option(name: .long, help: "Target BTF for CO-RE instead of the running kernel's.")
   var targetBtf: String?
 
+  @OptionGroup var logging: LoggingOptions
+
   func validate() throws {
     if let duration, !(duration > 0) { throw ValidationError("--duration must be a positive number of seconds") }
   }
 
   func run() throws {
+    logging.apply()
     do {
       try session()
     } catch let exit as ExitCode {
@@ -45,6 +49,8 @@ struct Run: ParsableCommand {
 
   private func session() throws {
     let stop = StopSignal()
+    // OpenOptions' default logger goes to the backend bootstrapped in main:
+    // silent, or everything on stderr with --verbose.
     let opened = try Object.open(path: object, options: OpenOptions(targetBTFPath: targetBtf))
     let decoder = try eventType.map { name throws -> EventDecoder in
       guard let bytes = opened.file.btf else { throw BTFFileError.noBTF(object) }

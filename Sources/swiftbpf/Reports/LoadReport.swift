@@ -38,7 +38,12 @@ struct LoadReport: Encodable {
   enum CodingKeys: String, CodingKey { case programs, maps }
 
   /// Loads the whole object; if that fails, each autoload program alone.
+  /// The warnings are those the loader logged during the load reported
+  /// (the whole one, or the last single program that loaded).
   static func make(path: String, options: OpenOptions) throws -> LoadReport {
+    let collector = WarningCollector()
+    var options = options
+    options.logger = CLILogging.logger(collecting: collector)
     let opened = try Object.open(path: path, options: options)
     let wanted = opened.programs.filter(\.autoload)
     do {
@@ -46,7 +51,7 @@ struct LoadReport: Encodable {
       defer { loaded.close() }
       return LoadReport(
         programs: wanted.map { spec in entry(spec, loaded.program(named: spec.name), error: nil) },
-        maps: loaded.maps.map(mapEntry), warnings: loaded.warnings)
+        maps: loaded.maps.map(mapEntry), warnings: collector.take())
     } catch {
       var programs = [ProgramEntry]()
       var maps = [MapEntry]()
@@ -56,12 +61,13 @@ struct LoadReport: Encodable {
         for other in single.programs where other.name != spec.name {
           try single.withProgram(other.name) { $0.autoload = false }
         }
+        _ = collector.take()
         do {
           let loaded = try single.load()
           defer { loaded.close() }
           programs.append(entry(spec, loaded.program(named: spec.name), error: nil))
           if maps.isEmpty { maps = loaded.maps.map(mapEntry) }
-          warnings = loaded.warnings
+          warnings = collector.take()
         } catch let failure {
           programs.append(entry(spec, nil, error: String(describing: failure)))
         }
