@@ -88,4 +88,26 @@ public protocol KernelInterface: ProbeKernel {
   ) throws(SyscallError) -> MappedRegion
   /// Kernel: `BPF_MAP_DELETE_ELEM`; a missing key is not an error.
   func deleteElement(map: BorrowedFD, key: [UInt8]) throws(SyscallError)
+
+  // MARK: Map elements (typed maps), in place
+
+  /// Kernel: `BPF_MAP_LOOKUP_ELEM`: copies the value under `key` into
+  /// `value` (the map's value size; per-CPU maps: one 8-byte-rounded slot per
+  /// possible CPU); false when the key is absent.
+  func lookupElement(
+    map: BorrowedFD, key: UnsafeRawPointer?, value: UnsafeMutableRawPointer, flags: ElementFlags
+  ) throws(SyscallError) -> Bool
+  /// Kernel: `BPF_MAP_UPDATE_ELEM`.
+  func updateElement(
+    map: BorrowedFD, key: UnsafeRawPointer?, value: UnsafeRawPointer, flags: ElementFlags
+  ) throws(SyscallError)
+  /// Kernel: `BPF_MAP_DELETE_ELEM`; false when the key is absent.
+  func deleteElement(map: BorrowedFD, key: UnsafeRawPointer?) throws(SyscallError) -> Bool
+  /// Kernel: `BPF_MAP_GET_NEXT_KEY`: the key after `key` (the first when
+  /// nil, or when `key` is no longer in a hash map); false at the end.
+  func nextKey(map: BorrowedFD, after key: UnsafeRawPointer?, into next: UnsafeMutableRawPointer) throws(SyscallError) -> Bool
+  /// Kernel: `BPF_MAP_LOOKUP_AND_DELETE_ELEM`; false when there was nothing.
+  func lookupAndDeleteElement(
+    map: BorrowedFD, key: UnsafeRawPointer?, value: UnsafeMutableRawPointer
+  ) throws(SyscallError) -> Bool
 }

@@ -68,6 +68,34 @@ extension SystemKernel {
     _ = try result.get()
   }
 
+  public func lookupElement(
+    map: BorrowedFD, key: UnsafeRawPointer?, value: UnsafeMutableRawPointer, flags: ElementFlags
+  ) throws(SyscallError) -> Bool {
+    try BPF.lookup(map: map, key: key, value: value, flags: flags)
+  }
+
+  public func updateElement(
+    map: BorrowedFD, key: UnsafeRawPointer?, value: UnsafeRawPointer, flags: ElementFlags
+  ) throws(SyscallError) {
+    try BPF.update(map: map, key: key, value: value, flags: flags)
+  }
+
+  public func deleteElement(map: BorrowedFD, key: UnsafeRawPointer?) throws(SyscallError) -> Bool {
+    try BPF.delete(map: map, key: key)
+  }
+
+  public func nextKey(
+    map: BorrowedFD, after key: UnsafeRawPointer?, into next: UnsafeMutableRawPointer
+  ) throws(SyscallError) -> Bool {
+    try BPF.nextKey(map: map, after: key, into: next)
+  }
+
+  public func lookupAndDeleteElement(
+    map: BorrowedFD, key: UnsafeRawPointer?, value: UnsafeMutableRawPointer
+  ) throws(SyscallError) -> Bool {
+    try BPF.lookupAndDelete(map: map, key: key, value: value)
+  }
+
   // Probes: the same one-shot loads `SystemProbeKernel` makes.
 
   public func loadBTF(_ bytes: [UInt8]) -> ProbeOutcome {
