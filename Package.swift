@@ -54,7 +54,7 @@ let package = Package(
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "InstructionsTests", dependencies: ["Instructions", "UAPI", "TestSupport"]),
     .testTarget(name: "BTFTests", dependencies: ["BTF", "UAPI", "TestSupport"]),
-    .testTarget(name: "ELFReaderTests", dependencies: ["ELFReader", "UAPI", "TestSupport"]),
+    .testTarget(name: "ELFReaderTests", dependencies: ["ELFReader", "Instructions", "UAPI", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["swiftbpf", "UAPI", "TestSupport"]),
     .testTarget(name: "RelocationTests", dependencies: ["Relocation", "BTF", "Instructions", "UAPI", "TestSupport"]),
     // The test targets below check raw kernel facts through the shim (CBPFSys).

@@ -132,11 +132,12 @@ import UAPI
     let original = try fixture(name)
     let object = try ObjectFile(bytes: original, name: Self.name)
     let program = try #require(object.programs.first)
+    let symbolIndex = try #require(program.symbolIndex)
     var elf = ELFBytes(original)
-    elf.write(0x10_0000, at: elf.symbol(program.symbolIndex) + ELFBytes.stValue, width: 8)
+    elf.write(0x10_0000, at: elf.symbol(symbolIndex) + ELFBytes.stValue, width: 8)
     guard case .badSymbol(_, let symbol, let index, let reason) = try openError(elf.bytes) else { Issue.record("not badSymbol"); return }
     #expect(symbol == program.name)
-    #expect(index == program.symbolIndex)
+    #expect(index == symbolIndex)
     #expect(reason.contains("beyond the end of section '\(program.sectionName)'"))
   }
 
@@ -145,7 +146,7 @@ import UAPI
     let object = try ObjectFile(bytes: original, name: Self.name)
     let program = try #require(object.programs.first)
     var elf = ELFBytes(original)
-    elf.write(0xfe00, at: elf.symbol(program.symbolIndex) + ELFBytes.stShndx, width: 2)
+    elf.write(0xfe00, at: elf.symbol(try #require(program.symbolIndex)) + ELFBytes.stShndx, width: 2)
     guard case .badSymbol(_, program.name, _, let reason) = try openError(elf.bytes) else { Issue.record("not badSymbol"); return }
     #expect(reason.contains("section index"))
   }

@@ -10,25 +10,14 @@ extension LoadSession {
   /// Decodes every code section and applies CO-RE to those with records,
   /// against the custom target BTF or the kernel's.
   mutating func prepareCode() throws(LoadError) {
-    for section in file.sections where section.isExecutable {
-      guard let bytes = section.data else { continue }
-      do throws(InstructionError) {
-        code[section.index] = try InstructionSequence(decoding: bytes, order: file.byteOrder)
-      } catch {
-        throw .relocation(program: section.name, reason: "section \(section.name) does not decode: \(error)")
-      }
+    if let (id, error) = file.undecodedCode.min(by: { $0.key < $1.key }) {
+      let name = file.sections[id.index].name
+      throw .relocation(program: name, reason: "section \(name) does not decode: \(error)")
     }
+    code = file.code
     guard let ext, let local = object.btf, ext.coreRelocations.contains(where: { !$0.records.isEmpty }) else { return }
     let target = try targetBTF()
-    var sections = [CodeSection]()
-    var indexByName = [String: Int]()
-    for group in ext.coreRelocations {
-      guard let section = file.section(named: group.name), let sequence = code[section.index] else { continue }
-      let functions = file.programs.filter { $0.sectionIndex == section.index }.map { FunctionSymbol(name: $0.name, slot: $0.slot) }
-        + file.subprograms.filter { $0.sectionIndex == section.index }.map { FunctionSymbol(name: $0.name, slot: $0.slot) }
-      sections.append(CodeSection(name: group.name, instructions: sequence, functions: functions))
-      indexByName[group.name] = section.index
-    }
+    let sections = COREInput(file: file, extension: ext).sections
     let relocator = CORERelocator(local: local, targets: [target])
     let plan = relocator.plan(code: sections, extension: ext)
     var good = [RelocationDecision]()
@@ -49,9 +38,7 @@ extension LoadSession {
     } catch {
       throw .coreRelocation(program: error.site.section, error)
     }
-    for section in applied {
-      if let index = indexByName[section.name] { code[index] = section.instructions }
-    }
+    for section in applied { code[section.id] = section }
   }
 
   /// The BTF CO-RE relocates against.

@@ -27,8 +27,8 @@ struct LoadSession<Kernel: KernelInterface> {
   var warnings: [String] = []
   var kconfig: KconfigLayout?
   var ext: BTF.Extension?
-  /// Section code after CO-RE, by section index.
-  var code: [Int: InstructionSequence] = [:]
+  /// Section code after CO-RE.
+  var code: [SectionID: CodeSection] = [:]
   /// Poisoned CO-RE relocations, by section and section slot, described.
   var poisoned: [String: [Int: String]] = [:]
   /// Functions whose CO-RE relocations failed, with the first error.
@@ -89,7 +89,7 @@ struct LoadSession<Kernel: KernelInterface> {
   func selectPrograms() throws(LoadError) -> [Object.Program] {
     var result = [Object.Program]()
     for p in object.programs where p.autoload {
-      if p.type == nil, case .failure(let unknown) = p.source.definition {
+      if p.type == nil, case .failure(let unknown)? = p.source.definition {
         throw .unknownSection(program: p.name, unknown)
       }
       result.append(p)
