@@ -1,11 +1,12 @@
 import BTF
 import ELFReader
 import Instructions
+import Relocation
 
 /// One program's code as the kernel gets it: the program's own
 /// instructions, then every subprogram it reaches (calls and callback
 /// addresses, transitively), with call offsets fixed, and the func_info,
-/// line_info and relocations moved along.
+/// line_info, relocations and CO-RE notes moved along.
 struct LinkedProgram {
   /// A function placed in the program.
   struct Placement {
@@ -27,6 +28,12 @@ struct LinkedProgram {
   /// `(instruction slot, FUNC type id)`.
   var functionInfo: [(slot: Int, type: BTF.TypeID)]
   var lineInfo: [(slot: Int, record: BTF.LineInfo)]
+  /// CO-RE notes (poisoned or failed relocations) at program slots.
+  var notes: [Int: RelocationNote] = [:]
+  /// Failed CO-RE relocations of each placed function, by placement: a
+  /// failure belongs to the function starting at or before its slot (a
+  /// malformed record may point past the function's end).
+  var coreFailures: [(function: String, error: RelocationError, record: Int)] = []
 
   /// Index of the instruction at `slot`, by binary search.
   func index(ofSlot slot: Int) -> Int? {
@@ -48,12 +55,12 @@ struct ProgramLinker {
   }
 
   let file: ObjectFile
-  /// Code per section, after CO-RE.
-  let code: [SectionID: CodeSection]
+  /// Code per section, after CO-RE, with its notes.
+  let code: RelocatedCode
   let ext: BTF.Extension?
   var functions: [Key: Function] = [:]
 
-  init(file: ObjectFile, code: [SectionID: CodeSection], ext: BTF.Extension?) {
+  init(file: ObjectFile, code: RelocatedCode, ext: BTF.Extension?) {
     self.file = file
     self.code = code
     self.ext = ext
@@ -66,7 +73,7 @@ struct ProgramLinker {
 
   /// The instructions of `function` from the (relocated) section code.
   func instructions(of function: Function) throws(LoadError) -> ArraySlice<Instruction> {
-    guard let section = code[function.section], section.instructions.instructionIndex(atSlot: function.slot) != nil
+    guard let section = code.sections[function.section], section.instructions.instructionIndex(atSlot: function.slot) != nil
     else {
       throw .relocation(program: function.name, reason: "its code is not in section \(function.sectionName)")
     }
@@ -152,7 +159,28 @@ struct ProgramLinker {
       result.instructions[index] = insn
     }
     if let ext { moveInfo(ext, into: &result) }
+    moveNotes(into: &result)
     return result
+  }
+
+  /// The CO-RE notes of every placed function, at program slots; failures
+  /// also by function, in placement order.
+  private func moveNotes(into result: inout LinkedProgram) {
+    for placement in result.placements {
+      guard let notes = code.notes[placement.section], !notes.isEmpty else { continue }
+      let end = placement.sectionSlot + placement.slotCount
+      // The failures of the function are those up to the next function's start.
+      let functionsAfter = code.sections[placement.section]?.functions.map(\.slot).filter { $0 > placement.sectionSlot }
+      let failureEnd = functionsAfter?.min() ?? Int.max
+      var first: (error: RelocationError, record: Int)?
+      for (slot, note) in notes where slot >= placement.sectionSlot {
+        if slot < end { result.notes[placement.programSlot + slot - placement.sectionSlot] = note }
+        if let failure = note.failure, slot < failureEnd, failure.record < first?.record ?? Int.max {
+          first = failure
+        }
+      }
+      if let first { result.coreFailures.append((placement.name, first.error, first.record)) }
+    }
   }
 
   /// func_info and line_info of every placed function, at program slots.
