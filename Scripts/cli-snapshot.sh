@@ -32,9 +32,9 @@ for obj in "${objects[@]}"; do
   record "$base.disasm" "$bin" disasm "$obj"
   record "$base.reloc.json" "$bin" reloc "$obj" --json
   if [ "$(id -u)" = 0 ]; then
-    # A fresh pin root, so maps pinned by one run are not reused by the next;
+    # A fresh pin root (bpffs refuses names with a dot), so maps pinned by one run are not reused by the next;
     # map and program ids differ from run to run and are left out.
-    pins=$(mktemp -d /sys/fs/bpf/swiftbpf-snapshot.XXXXXX)
+    pins=$(mktemp -d /sys/fs/bpf/swiftbpf-snapshot-XXXXXX)
     record "$base.load.json" "$bin" load "$obj" --json --pin "$pins"
     sed -i '/^ *"id" : [0-9]*,\{0,1\}$/d' "$out/$base.load.json"
     rm -rf "$pins"
