@@ -102,12 +102,15 @@ public struct ObjectFile: Sendable {
     function.symbolIndex.flatMap { symbols.indices.contains($0) ? symbols[$0] : nil }
   }
 
-  /// The raw bytes of `function`, in the object's byte order.
+  /// The raw bytes of `function`, in the object's byte order; empty when
+  /// the function does not lie inside a section of this object.
   public func bytes(of function: Function) -> ArraySlice<UInt8> {
-    guard let data = sections[function.section.index].data else { return [] }
-    // ObjectBuilder checked offset + size <= section size.
-    let start = Int(function.offset)
-    return data[start ..< start + Int(function.size)]
+    // ObjectBuilder checked this object's functions; a Function made
+    // elsewhere is checked here.
+    guard sections.indices.contains(function.section.index), let data = sections[function.section.index].data,
+      let end = function.offset.adding(function.size, notBeyond: UInt64(data.count))
+    else { return [] }
+    return data[Int(function.offset) ..< Int(end)]
   }
 
   /// The map called `name`.
