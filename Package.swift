@@ -60,7 +60,7 @@ let package = Package(
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "InstructionsTests", dependencies: ["Instructions", "UAPI", "TestSupport"]),
     .testTarget(name: "BTFTests", dependencies: ["BTF", "UAPI", "TestSupport"]),
-    .testTarget(name: "ELFReaderTests", dependencies: ["ELFReader", "UAPI", "TestSupport"]),
+    .testTarget(name: "ELFReaderTests", dependencies: ["ELFReader", "Instructions", "UAPI", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: [
       "swiftbpf", "SwiftBPF", "UAPI", "TestSupport", .product(name: "Logging", package: "swift-log"),
     ]),

@@ -26,8 +26,9 @@ struct ObjectBuilder {
     var btf: [UInt8]?
     var btfExt: [UInt8]?
     var dataSections: [DataSection] = []
-    var programs: [Program] = []
-    var subprograms: [Subprogram] = []
+    var functions: [Function] = []
+    var code: [SectionID: CodeSection] = [:]
+    var undecodedCode: [SectionID: InstructionError] = [:]
     var relocations: [Relocation] = []
     var maps: [MapDefinition] = []
     var externs: [Extern] = []
@@ -61,7 +62,7 @@ struct ObjectBuilder {
     built.btf = section(named: ".BTF")?.data
     built.btfExt = section(named: ".BTF.ext")?.data
     try indexFunctions()
-    (built.programs, built.subprograms) = try functionsAsPrograms()
+    (built.functions, built.code, built.undecodedCode) = try decodeCode()
     built.dataSections = try dataSections()
     built.relocations = try classifyRelocations(dataSections: built.dataSections)
     let btf = built.btf.map { bytes in Result { () throws(BTFError) in try BTF(bytes: bytes) } }
@@ -142,50 +143,71 @@ struct ObjectBuilder {
     return found
   }
 
-  /// Programs (outside `.text`) and subprograms (in `.text`), in section
-  /// order, then by offset, with their instructions decoded.
-  func functionsAsPrograms() throws(ELFError) -> ([Program], [Subprogram]) {
-    var programs: [Program] = []
-    var subprograms: [Subprogram] = []
+  /// Decodes every executable section once, with its functions: programs
+  /// (outside `.text`, with their SEC() reading) and subprograms (in
+  /// `.text`), in section order, then by offset.
+  ///
+  /// A section that does not decode is no error here, as long as each of
+  /// its functions does (bytes outside every function may be anything until
+  /// a load needs the section): it goes into the third result instead.
+  func decodeCode() throws(ELFError) -> ([Function], [SectionID: CodeSection], [SectionID: InstructionError]) {
+    var all: [Function] = []
+    var code: [SectionID: CodeSection] = [:]
+    var undecoded: [SectionID: InstructionError] = [:]
     var definitions: [String: Result<ProgramSection, UnknownSectionName>] = [:]
-    for index in functions.keys.sorted() {
-      let section = sections[index]
-      let code = section.data ?? []
-      for span in functions[index] ?? [] {
-        let symbol = symbols[span.symbolIndex]
-        // indexFunctions checked offset + size <= section size.
-        let start = Int(span.offset)
-        let bytes = Array(code[start..<(start + Int(span.size))])
-        let instructions: InstructionSequence
-        do {
-          instructions = try InstructionSequence(decoding: bytes, order: order)
-        } catch {
-          throw .badFunction(file: file, section: section.name, function: span.name, reason: "cannot decode its code: \(error)")
-        }
-        if section.name == Self.textSection {
-          subprograms.append(
-            Subprogram(
-              name: span.name, sectionName: section.name, sectionIndex: index, offset: span.offset,
-              size: span.size, binding: symbol.binding, visibility: symbol.visibility,
-              symbolIndex: span.symbolIndex, code: bytes, instructions: instructions))
-        } else {
-          let definition: Result<ProgramSection, UnknownSectionName>
+    for section in sections where section.isExecutable {
+      guard let bytes = section.data else { continue }
+      let id = SectionID(section.index)
+      var sequence: InstructionSequence?
+      do throws(InstructionError) {
+        sequence = try InstructionSequence(decoding: bytes, order: order)
+      } catch {
+        undecoded[id] = error
+      }
+      var functions: [Function] = []
+      for span in self.functions[section.index] ?? [] {
+        try checkDecodes(span, in: section, sequence: sequence)
+        var definition: Result<ProgramSection, UnknownSectionName>?
+        if section.name != Self.textSection {
           if let known = definitions[section.name] {
             definition = known
           } else {
-            definition = Result { () throws(UnknownSectionName) in try ProgramSection.parse(section.name) }
-            definitions[section.name] = definition
+            let parsed = Result { () throws(UnknownSectionName) in try ProgramSection.parse(section.name) }
+            definitions[section.name] = parsed
+            definition = parsed
           }
-          programs.append(
-            Program(
-              name: span.name, sectionName: section.name, sectionIndex: index, offset: span.offset,
-              size: span.size, binding: symbol.binding, visibility: symbol.visibility,
-              symbolIndex: span.symbolIndex, code: bytes, instructions: instructions,
-              definition: definition))
         }
+        functions.append(
+          Function(name: span.name, section: id, sectionName: section.name, offset: span.offset, size: span.size,
+                   symbolIndex: span.symbolIndex, definition: definition))
+      }
+      all += functions
+      if let sequence {
+        code[id] = CodeSection(id: id, name: section.name, instructions: sequence, functions: functions)
       }
     }
-    return (programs, subprograms)
+    return (all, code, undecoded)
+  }
+
+  /// A function must decode on its own. When the section decoded and the
+  /// function starts and ends on instruction boundaries, it does; otherwise
+  /// its own bytes are decoded, only to name the error.
+  func checkDecodes(_ span: FunctionSpan, in section: Section, sequence: InstructionSequence?) throws(ELFError) {
+    let slot = Int(span.offset / 8)
+    let end = slot + Int(span.size / 8)
+    if let sequence, sequence.instructionIndex(atSlot: slot) != nil,
+      end == sequence.slotCount || sequence.instructionIndex(atSlot: end) != nil
+    {
+      return
+    }
+    // indexFunctions checked offset + size <= section size.
+    let start = Int(span.offset)
+    let bytes = Array((section.data ?? [])[start ..< start + Int(span.size)])
+    do throws(InstructionError) {
+      _ = try InstructionSequence(decoding: bytes, order: order)
+    } catch {
+      throw .badFunction(file: file, section: section.name, function: span.name, reason: "cannot decode its code: \(error)")
+    }
   }
 
   /// The ELF data sections with their variables.

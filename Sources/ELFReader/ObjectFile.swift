@@ -1,3 +1,4 @@
+import Instructions
 import UAPI
 
 /// A BPF ELF object (`clang -target bpf -c`), parsed completely when opened.
@@ -27,11 +28,16 @@ public struct ObjectFile: Sendable {
   /// Global data sections (`.data*`, `.rodata*`, `.bss*`, `.addr_space.*`) and
   /// the BTF-only `.kconfig`/`.ksyms` when the object uses externs.
   public let dataSections: [DataSection]
-  /// The programs: function symbols in executable sections other than `.text`,
-  /// by section index, then offset.
-  public let programs: [Program]
-  /// The functions in `.text`, by offset.
-  public let subprograms: [Subprogram]
+  /// Every function (program or subprogram), by section index, then offset.
+  public let functions: [Function]
+  /// The programs: functions in executable sections other than `.text`
+  /// (those with a SEC() definition), by section index, then offset.
+  public let programs: [Function]
+  /// Every executable section's instructions, decoded once, with its functions.
+  public let code: [SectionID: CodeSection]
+  /// The executable sections that do not decode as a whole (each of their
+  /// functions does): loading code from them fails, opening does not.
+  public let undecodedCode: [SectionID: InstructionError]
   /// The classified relocations of every code section, by section index, then offset.
   public let relocations: [Relocation]
   /// The maps, as libbpf lists them: BTF-defined (`.maps`), legacy (`maps`),
@@ -62,8 +68,10 @@ public struct ObjectFile: Sendable {
     btf = built.btf
     btfExt = built.btfExt
     dataSections = built.dataSections
-    programs = built.programs
-    subprograms = built.subprograms
+    functions = built.functions
+    programs = built.functions.filter(\.isProgram)
+    code = built.code
+    undecodedCode = built.undecodedCode
     relocations = built.relocations
     maps = built.maps
     externs = built.externs
@@ -74,9 +82,35 @@ public struct ObjectFile: Sendable {
     sections.first { $0.name == name }
   }
 
+  /// The subprograms: the functions in `.text`, by offset.
+  public var subprograms: [Function] { functions.filter { !$0.isProgram } }
+
   /// The program called `name`.
-  public func program(named name: String) -> Program? {
+  public func program(named name: String) -> Function? {
     programs.first { $0.name == name }
+  }
+
+  /// The decoded instructions of `function`, from its section's code; nil
+  /// when the section does not decode as a whole or the function's ends
+  /// split an `ld_imm64`.
+  public func instructions(of function: Function) -> ArraySlice<Instruction>? {
+    code[function.section]?.instructions(of: function)
+  }
+
+  /// The symbol that defines `function` (its binding and visibility).
+  public func symbol(of function: Function) -> Symbol? {
+    function.symbolIndex.flatMap { symbols.indices.contains($0) ? symbols[$0] : nil }
+  }
+
+  /// The raw bytes of `function`, in the object's byte order; empty when
+  /// the function does not lie inside a section of this object.
+  public func bytes(of function: Function) -> ArraySlice<UInt8> {
+    // ObjectBuilder checked this object's functions; a Function made
+    // elsewhere is checked here.
+    guard sections.indices.contains(function.section.index), let data = sections[function.section.index].data,
+      let end = function.offset.adding(function.size, notBeyond: UInt64(data.count))
+    else { return [] }
+    return data[Int(function.offset) ..< Int(end)]
   }
 
   /// The map called `name`.
@@ -84,14 +118,9 @@ public struct ObjectFile: Sendable {
     maps.first { $0.name == name }
   }
 
-  /// The relocations that patch `program`'s instructions.
-  public func relocations(of program: Program) -> ArraySlice<Relocation> {
-    relocations(inSection: program.sectionIndex, from: program.offset, size: program.size)
-  }
-
-  /// The relocations that patch `subprogram`'s instructions.
-  public func relocations(of subprogram: Subprogram) -> ArraySlice<Relocation> {
-    relocations(inSection: subprogram.sectionIndex, from: subprogram.offset, size: subprogram.size)
+  /// The relocations that patch `function`'s instructions.
+  public func relocations(of function: Function) -> ArraySlice<Relocation> {
+    relocations(inSection: function.section.index, from: function.offset, size: function.size)
   }
 
   /// The relocations of one section within `[offset, offset + size)`, found by

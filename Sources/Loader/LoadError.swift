@@ -1,5 +1,6 @@
 import BTF
 import ELFReader
+import Instructions
 import Relocation
 import Syscall
 import UAPI

@@ -77,8 +77,8 @@ extension CORERelocator {
   {
     let named = code.map { section in
       section.functions.isEmpty
-        ? CodeSection(name: section.name, instructions: section.instructions,
-                      functions: FunctionSymbol.fromFunctionInfo(ext, btf: local, section: section.name))
+        ? CodeSection(id: section.id, name: section.name, instructions: section.instructions,
+                      functions: section.functionsFromFunctionInfo(ext, btf: local))
         : section
     }
     let plan = plan(code: named, extension: ext)

@@ -1,4 +1,5 @@
 import Foundation
+import Instructions
 import Testing
 import TestSupport
 import UAPI
@@ -132,11 +133,12 @@ import UAPI
     let original = try fixture(name)
     let object = try ObjectFile(bytes: original, name: Self.name)
     let program = try #require(object.programs.first)
+    let symbolIndex = try #require(program.symbolIndex)
     var elf = ELFBytes(original)
-    elf.write(0x10_0000, at: elf.symbol(program.symbolIndex) + ELFBytes.stValue, width: 8)
+    elf.write(0x10_0000, at: elf.symbol(symbolIndex) + ELFBytes.stValue, width: 8)
     guard case .badSymbol(_, let symbol, let index, let reason) = try openError(elf.bytes) else { Issue.record("not badSymbol"); return }
     #expect(symbol == program.name)
-    #expect(index == program.symbolIndex)
+    #expect(index == symbolIndex)
     #expect(reason.contains("beyond the end of section '\(program.sectionName)'"))
   }
 
@@ -145,7 +147,7 @@ import UAPI
     let object = try ObjectFile(bytes: original, name: Self.name)
     let program = try #require(object.programs.first)
     var elf = ELFBytes(original)
-    elf.write(0xfe00, at: elf.symbol(program.symbolIndex) + ELFBytes.stShndx, width: 2)
+    elf.write(0xfe00, at: elf.symbol(try #require(program.symbolIndex)) + ELFBytes.stShndx, width: 2)
     guard case .badSymbol(_, program.name, _, let reason) = try openError(elf.bytes) else { Issue.record("not badSymbol"); return }
     #expect(reason.contains("section index"))
   }
@@ -227,5 +229,32 @@ import UAPI
     elf.write(3, at: elf.symbol(symbol.index) + ELFBytes.stSize, width: 8)
     let object = try ObjectFile(bytes: elf.bytes, name: Self.name)
     #expect(object.license == "GPL")
+  }
+
+  /// Bytes outside every function that do not decode: the object opens
+  /// (each function decodes), the section is recorded as not decoding, and
+  /// its code is not offered; a load fails there, as it did before sections
+  /// were decoded at open.
+  @Test func opensWithUndecodableBytesOutsideFunctions() throws {
+    let original = try fixture("programs.bpf.o")
+    let object = try ObjectFile(bytes: original, name: Self.name)
+    // The last function of its section: its final instruction (`exit`) can
+    // be left outside it.
+    let program = try #require(object.programs.max { ($0.section, $0.offset) < ($1.section, $1.offset) })
+    let section = object.sections[program.section.index]
+    #expect(program.offset + program.size == section.size)
+    let lastSlot = Int(section.size / 8) - 1
+    #expect(object.instructions(of: program)?.last == .exit)
+    var elf = ELFBytes(original)
+    elf.write(program.size - 8, at: elf.symbol(try #require(program.symbolIndex)) + ELFBytes.stSize, width: 8)
+    let sectionOffset = Int(elf.sectionField(section.index, ELFBytes.shOffset, 8))
+    elf.write(0xff, at: sectionOffset + lastSlot * 8, width: 1)  // no BPF opcode is 0xff
+    let damaged = try ObjectFile(bytes: elf.bytes, name: Self.name)
+    let shrunk = try #require(damaged.program(named: program.name))
+    #expect(shrunk.size == program.size - 8)
+    #expect(damaged.code[program.section] == nil)
+    #expect(damaged.undecodedCode[program.section] == .unknownOpcode(0xff, slot: lastSlot))
+    #expect(damaged.instructions(of: shrunk) == nil)
+    #expect(damaged.undecodedCode.count == 1)
   }
 }

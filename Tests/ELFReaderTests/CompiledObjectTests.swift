@@ -60,8 +60,8 @@ import UAPI
     #expect(object.relocations.contains { if case .globalData(".addr_space.1", _, 4, "arena_zero") = $0.target { true } else { false } })
 
     let staticProgram = try #require(object.program(named: "static_prog"))
-    #expect(staticProgram.binding == .local)
-    #expect(try staticProgram.definition.get().programType == .syscall)
+    #expect(object.symbol(of: staticProgram)?.binding == .local)
+    #expect(try #require(staticProgram.definition).get().programType == .syscall)
 
     // An unknown SEC() name opens; the definition carries the error.
     let unknown = try #require(object.program(named: "unknown_section"))

@@ -50,8 +50,12 @@ import UAPI
       if let data = section.data { #expect(UInt64(data.count) == section.size) }
     }
     for program in object.programs {
-      #expect(UInt64(program.code.count) == program.size, "iteration \(iteration)")
-      #expect(program.instructions.slotCount == program.slotCount)
+      #expect(UInt64(object.bytes(of: program).count) == program.size, "iteration \(iteration)")
+      // Its section decoded, or is recorded as not decoding.
+      #expect(object.code[program.section] != nil || object.undecodedCode[program.section] != nil)
+      if let instructions = object.instructions(of: program) {
+        #expect(instructions.reduce(0) { $0 + $1.slotCount } == program.slotCount)
+      }
     }
     for relocation in object.relocations {
       #expect(relocation.sectionIndex < object.sections.count)

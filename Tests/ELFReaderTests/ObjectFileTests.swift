@@ -91,7 +91,7 @@ import UAPI
     for program in object.programs {
       let bytes = try Objdump.contents(url.path, section: program.sectionName)
       let start = Int(program.offset)
-      #expect(program.code == Array(bytes[start..<start + Int(program.size)]), "\(program.name)")
+      #expect(Array(object.bytes(of: program)) == Array(bytes[start..<start + Int(program.size)]), "\(program.name)")
       #expect(program.slotCount * 8 == Int(program.size))
     }
   }

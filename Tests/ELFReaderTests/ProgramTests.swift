@@ -1,4 +1,5 @@
 import Foundation
+import Instructions
 import Testing
 import TestSupport
 import UAPI
@@ -19,15 +20,17 @@ import UAPI
       let expected = lines.filter { $0.section == section && $0.slot >= slot && $0.slot < slot + slotCount }.map { $0.slot - slot }
       #expect(Array(instructions) == expected, "\(name)")
     }
-    for program in object.programs {
-      #expect(program.instructions.slotCount == program.slotCount)
-      check(name: program.name, section: program.sectionName, slot: program.slot, slotCount: program.slotCount,
-            instructions: program.instructions.indices.map { program.instructions.slot(ofInstruction: $0) })
-    }
-    for subprogram in object.subprograms {
-      #expect(subprogram.instructions.slotCount == subprogram.slotCount)
-      check(name: subprogram.name, section: subprogram.sectionName, slot: subprogram.slot, slotCount: subprogram.slotCount,
-            instructions: subprogram.instructions.indices.map { subprogram.instructions.slot(ofInstruction: $0) })
+    // Programs and subprograms alike: each function's instructions are a
+    // range of its section's, decoded once.
+    #expect(object.functions.count == object.programs.count + object.subprograms.count)
+    for function in object.functions {
+      let code = try #require(object.code[function.section], "\(function.name)")
+      let instructions = try #require(object.instructions(of: function), "\(function.name)")
+      let sequence = code.instructions
+      #expect(sequence.slot(ofInstruction: instructions.endIndex) - sequence.slot(ofInstruction: instructions.startIndex)
+              == function.slotCount)
+      check(name: function.name, section: function.sectionName, slot: function.slot, slotCount: function.slotCount,
+            instructions: instructions.indices.map { sequence.slot(ofInstruction: $0) - function.slot })
     }
   }
 
@@ -36,16 +39,16 @@ import UAPI
   @Test func definitionsFollowTheSectionTable() throws {
     let object = try ObjectFile(path: Fixture.object("programs.bpf.o").path)
     let xdp = try #require(object.program(named: "xdp_pass"))
-    #expect(try xdp.definition.get().programType == .xdp)
-    #expect(try xdp.definition.get().expectedAttachType == .xdp)
+    #expect(try #require(xdp.definition).get().programType == .xdp)
+    #expect(try #require(xdp.definition).get().expectedAttachType == .xdp)
     let tc = try #require(object.program(named: "count_packets"))
-    #expect(try tc.definition.get().programType == .schedCls)
+    #expect(try #require(tc.definition).get().programType == .schedCls)
 
     let globals = try ObjectFile(path: Fixture.object("globals.bpf.o").path)
     let hidden = try #require(globals.program(named: "read_percpu_ksyms"))
     #expect(hidden.sectionName == "?syscall")
-    #expect(try hidden.definition.get().programType == .syscall)
-    #expect(try hidden.definition.get().autoload == false)
+    #expect(try #require(hidden.definition).get().programType == .syscall)
+    #expect(try #require(hidden.definition).get().autoload == false)
   }
 
   /// Several programs share a section; each keeps its own offset and code.
@@ -58,7 +61,9 @@ import UAPI
     }
     let section = try #require(object.section(named: "xdp")?.data)
     for program in xdp {
-      #expect(program.code == Array(section[Int(program.offset)..<Int(program.offset + program.size)]))
+      let instructions = try #require(object.instructions(of: program))
+      #expect(Instruction.encode(Array(instructions), order: object.byteOrder)
+              == Array(section[Int(program.offset)..<Int(program.offset + program.size)]))
       #expect(object.relocations(of: program).allSatisfy { $0.function == program.name })
     }
   }
@@ -71,8 +76,8 @@ import UAPI
     #expect(big.byteOrder == .big)
     #expect(little.programs.map(\.name) == big.programs.map(\.name))
     for (a, b) in zip(little.programs, big.programs) {
-      #expect(a.instructions == b.instructions, "\(a.name)")
-      #expect(a.code != b.code || a.code.isEmpty, "\(a.name): raw bytes differ in order")
+      #expect(little.instructions(of: a) == big.instructions(of: b), "\(a.name)")
+      #expect(little.bytes(of: a) != big.bytes(of: b) || a.size == 0, "\(a.name): raw bytes differ in order")
     }
     #expect(little.relocations.map(\.target) == big.relocations.map(\.target))
   }

@@ -49,7 +49,7 @@ import UAPI
     let object = try ObjectFile(path: Fixture.object("programs.bpf.o").path)
     for program in object.programs {
       let mine = object.relocations(of: program)
-      let expected = object.relocations.filter { $0.sectionIndex == program.sectionIndex && $0.offset >= program.offset && $0.offset < program.offset + program.size }
+      let expected = object.relocations.filter { $0.sectionIndex == program.section.index && $0.offset >= program.offset && $0.offset < program.offset + program.size }
       #expect(Array(mine) == expected)
     }
   }

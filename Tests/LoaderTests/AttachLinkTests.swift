@@ -1,10 +1,11 @@
 import ELFReader
 import Foundation
 import Glibc
+import Instructions
 import Loader
 import Syscall
-import Testing
 import TestSupport
+import Testing
 import UAPI
 
 /// Links as owned values: pin, reopen from bpffs, update, detach, close;

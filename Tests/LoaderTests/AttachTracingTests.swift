@@ -2,10 +2,11 @@ import BTF
 import ELFReader
 import Foundation
 import Glibc
+import Instructions
 import Loader
 import Syscall
-import Testing
 import TestSupport
+import Testing
 import UAPI
 
 /// Tracepoints, raw tracepoints, tp_btf and iterators attached for real and

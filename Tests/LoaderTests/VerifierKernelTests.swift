@@ -48,7 +48,8 @@ import UAPI
   /// A log buffer too small: the kernel fails with ENOSPC and reports the
   /// size it needed; one retry at the policy's size gets the whole log.
   @Test func retryPolicyGetsTheWholeLog() throws {
-    let code = try #require(try ErrVerifierFixture.object().program(named: "packet_oob")?.code)
+    let object = try ErrVerifierFixture.object()
+    let code = Array(object.bytes(of: try #require(object.program(named: "packet_oob"))))
     let attributes = ProgramLoadAttributes(type: .xdp, instructions: code, license: "GPL")
     let policy = VerifierLogPolicy(initialCapacity: 64)
     var capacity = 0
@@ -137,7 +138,7 @@ enum ErrVerifierFixture {
     }
     let map = try BPF.createMap(MapCreateAttributes(type: .hash, keySize: 4, valueSize: 8, maxEntries: 1))
 
-    var code = program.code
+    var code = Array(object.bytes(of: program))
     for relocation in object.relocations(of: program) where relocation.symbolName == "values" {
       guard let slot = relocation.functionSlot, slot * 8 + 8 <= code.count else { continue }
       code[slot * 8 + 1] = (code[slot * 8 + 1] & 0x0F) | 0x10  // src_reg = BPF_PSEUDO_MAP_FD

@@ -15,7 +15,7 @@ import UAPI
   /// what the compiler would have put there (the local value).
   static func code(imm: UInt8) throws -> [CodeSection] {
     let bytes: [UInt8] = [0xb7, 0, 0, 0, imm, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0]
-    return [CodeSection(name: section, instructions: try InstructionSequence(decoding: bytes, order: .little))]
+    return [CodeSection(id: SectionID(1), name: section, instructions: try InstructionSequence(decoding: bytes, order: .little))]
   }
 
   static func decide(local: BTF, target: BTF, type: BTF.TypeID, access: String, kind: BTF.CORERelocation.Kind,

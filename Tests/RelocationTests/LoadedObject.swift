@@ -20,11 +20,13 @@ struct LoadedObject {
     local = try BTF(bytes: try elf.section(".BTF"))
     ext = try BTF.Extension(bytes: try elf.section(".BTF.ext"), btf: local)
     var sections = [CodeSection]()
-    for name in Set(ext.coreRelocations.map(\.name) + ext.functionInfo.map(\.name)).sorted() {
+    // CO-RE matches sections by name; the ids only need to differ.
+    for (position, name) in Set(ext.coreRelocations.map(\.name) + ext.functionInfo.map(\.name)).sorted().enumerated() {
       let instructions = try InstructionSequence(decoding: try elf.section(name), order: order)
+      let bare = CodeSection(id: SectionID(position + 1), name: name, instructions: instructions)
       sections.append(CodeSection(
-        name: name, instructions: instructions,
-        functions: FunctionSymbol.fromFunctionInfo(ext, btf: local, section: name)))
+        id: bare.id, name: name, instructions: instructions,
+        functions: bare.functionsFromFunctionInfo(ext, btf: local)))
     }
     code = sections
   }

@@ -144,13 +144,16 @@ import UAPI
 /// starting at or before the instruction.
 @Suite struct CodeSectionTests {
   @Test func findsTheFunctionHoldingASlot() {
+    func function(_ name: String, slot: UInt64) -> Function {
+      Function(name: name, section: SectionID(3), sectionName: "tp/x", offset: slot * 8, size: 8, symbolIndex: nil)
+    }
     let code = CodeSection(
-      name: "tp/x", instructions: InstructionSequence([.exit]),
-      functions: [FunctionSymbol(name: "second", slot: 10), FunctionSymbol(name: "first", slot: 0)])
+      id: SectionID(3), name: "tp/x", instructions: InstructionSequence([.exit]),
+      functions: [function("second", slot: 10), function("first", slot: 0)])
     #expect(code.function(containing: 3) == ("first", 3))
     #expect(code.function(containing: 10) == ("second", 0))
     #expect(code.function(containing: 12) == ("second", 2))
-    let bare = CodeSection(name: "tp/x", instructions: InstructionSequence([.exit]))
+    let bare = CodeSection(id: SectionID(3), name: "tp/x", instructions: InstructionSequence([.exit]))
     #expect(bare.function(containing: 7) == ("tp/x", 7))
   }
 }

@@ -1,4 +1,5 @@
 import ELFReader
+import Instructions
 import UAPI
 
 extension AttachPoint {

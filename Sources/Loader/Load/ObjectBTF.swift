@@ -23,7 +23,10 @@ enum ObjectBTF {
     // Global functions with hidden or internal visibility are verified with
     // their caller, as static ones: their FUNC becomes static.
     var hidden = Set<String>()
-    for s in file.subprograms where s.binding != .local && (s.visibility == .hidden || s.visibility == .internal) {
+    for s in file.subprograms {
+      guard let symbol = file.symbol(of: s),
+        symbol.binding != .local && (symbol.visibility == .hidden || symbol.visibility == .internal)
+      else { continue }
       hidden.insert(s.name)
     }
     var layouts = [String: BTF.SectionLayout]()

@@ -1,16 +1,17 @@
 import BTF
 import ELFReader
 import Instructions
+import Relocation
 
 /// One program's code as the kernel gets it: the program's own
 /// instructions, then every subprogram it reaches (calls and callback
 /// addresses, transitively), with call offsets fixed, and the func_info,
-/// line_info and relocations moved along.
+/// line_info, relocations and CO-RE notes moved along.
 struct LinkedProgram {
   /// A function placed in the program.
   struct Placement {
     var name: String
-    var sectionIndex: Int
+    var section: SectionID
     var sectionName: String
     /// First slot in its section and in the program.
     var sectionSlot: Int
@@ -27,6 +28,12 @@ struct LinkedProgram {
   /// `(instruction slot, FUNC type id)`.
   var functionInfo: [(slot: Int, type: BTF.TypeID)]
   var lineInfo: [(slot: Int, record: BTF.LineInfo)]
+  /// CO-RE notes (poisoned or failed relocations) at program slots.
+  var notes: [Int: RelocationNote] = [:]
+  /// Failed CO-RE relocations of each placed function, by placement: a
+  /// failure belongs to the function starting at or before its slot (a
+  /// malformed record may point past the function's end).
+  var coreFailures: [(function: String, error: RelocationError, record: Int)] = []
 
   /// Index of the instruction at `slot`, by binary search.
   func index(ofSlot slot: Int) -> Int? {
@@ -41,61 +48,43 @@ struct LinkedProgram {
 
 /// Links programs with the subprograms they use.
 struct ProgramLinker {
-  /// A function of the object: a program or a subprogram.
-  struct Function {
-    var name: String
-    var sectionIndex: Int
-    var sectionName: String
-    var slot: Int
-    var slotCount: Int
-    var offset: UInt64
-    var size: UInt64
-  }
-
+  /// Where a function starts: its section and first slot there.
   struct Key: Hashable {
-    var section: Int
+    var section: SectionID
     var slot: Int
   }
 
   let file: ObjectFile
-  /// Code per section index, after CO-RE.
-  let code: [Int: InstructionSequence]
+  /// Code per section, after CO-RE, with its notes.
+  let code: RelocatedCode
   let ext: BTF.Extension?
   var functions: [Key: Function] = [:]
 
-  init(file: ObjectFile, code: [Int: InstructionSequence], ext: BTF.Extension?) {
+  init(file: ObjectFile, code: RelocatedCode, ext: BTF.Extension?) {
     self.file = file
     self.code = code
     self.ext = ext
-    for p in file.programs {
-      functions[Key(section: p.sectionIndex, slot: p.slot)] = Function(
-        name: p.name, sectionIndex: p.sectionIndex, sectionName: p.sectionName, slot: p.slot,
-        slotCount: p.slotCount, offset: p.offset, size: p.size)
-    }
-    for s in file.subprograms {
-      functions[Key(section: s.sectionIndex, slot: s.slot)] = Function(
-        name: s.name, sectionIndex: s.sectionIndex, sectionName: s.sectionName, slot: s.slot,
-        slotCount: s.slotCount, offset: s.offset, size: s.size)
+    // Programs first, then subprograms, as the object lists them: at a slot
+    // two symbols share, the later one names the function.
+    for f in file.programs + file.subprograms {
+      functions[Key(section: f.section, slot: f.slot)] = f
     }
   }
 
   /// The instructions of `function` from the (relocated) section code.
   func instructions(of function: Function) throws(LoadError) -> ArraySlice<Instruction> {
-    guard let section = code[function.sectionIndex],
-          let first = section.instructionIndex(atSlot: function.slot)
+    guard let section = code.sections[function.section], section.instructions.instructionIndex(atSlot: function.slot) != nil
     else {
       throw .relocation(program: function.name, reason: "its code is not in section \(function.sectionName)")
     }
-    let endSlot = function.slot + function.slotCount
-    let last = endSlot >= section.slotCount ? section.count : section.instructionIndex(atSlot: endSlot)
-    guard let last, last >= first else {
+    guard let instructions = section.instructions(of: function) else {
       throw .relocation(program: function.name, reason: "its end splits an ld_imm64")
     }
-    return section.instructions[first ..< last]
+    return instructions
   }
 
-  func link(program: ELFReader.Program) throws(LoadError) -> LinkedProgram {
-    guard let main = functions[Key(section: program.sectionIndex, slot: program.slot)] else {
+  func link(program: Function) throws(LoadError) -> LinkedProgram {
+    guard let main = functions[Key(section: program.section, slot: program.slot)] else {
       throw .relocation(program: program.name, reason: "not found among the object's functions")
     }
     var result = LinkedProgram(instructions: [], slots: [], placements: [], relocations: [],
@@ -108,9 +97,9 @@ struct ProgramLinker {
     var fixups = [(index: Int, target: Key)]()
 
     func place(_ f: Function) {
-      placed[Key(section: f.sectionIndex, slot: f.slot)] = slot
+      placed[Key(section: f.section, slot: f.slot)] = slot
       result.placements.append(LinkedProgram.Placement(
-        name: f.name, sectionIndex: f.sectionIndex, sectionName: f.sectionName, sectionSlot: f.slot,
+        name: f.name, section: f.section, sectionName: f.sectionName, sectionSlot: f.slot,
         slotCount: f.slotCount, programSlot: slot))
       slot += f.slotCount
     }
@@ -119,8 +108,8 @@ struct ProgramLinker {
     while cursor < pending.count {
       let f = pending[cursor]
       cursor += 1
-      let start = placed[Key(section: f.sectionIndex, slot: f.slot)] ?? 0
-      let relocs = file.relocations(inSection: f.sectionIndex, from: f.offset, size: f.size)
+      let start = placed[Key(section: f.section, slot: f.slot)] ?? 0
+      let relocs = file.relocations(of: f)
       var bySlot = [Int: Relocation]()
       for r in relocs { bySlot[r.slot] = r }
       var local = f.slot
@@ -130,15 +119,15 @@ struct ProgramLinker {
         if let r = bySlot[local] {
           switch r.target {
           case .subprogramCall(let ref), .callbackAddress(let ref):
-            target = Key(section: ref.sectionIndex, slot: ref.slot)
+            target = Key(section: SectionID(ref.sectionIndex), slot: ref.slot)
           default:
             result.relocations.append((programSlot, r))
           }
         } else if insn.callSource == .subprogram {
           // A call within the section, already an offset: target = next slot + imm.
-          target = Key(section: f.sectionIndex, slot: local + 1 + Int(insn.immediate32))
+          target = Key(section: f.section, slot: local + 1 + Int(insn.immediate32))
         } else if insn.pseudoSource == .function {
-          target = Key(section: f.sectionIndex, slot: local + 1 + Int(insn.immediate32))
+          target = Key(section: f.section, slot: local + 1 + Int(insn.immediate32))
         }
         if let target {
           guard let callee = functions[target] else {
@@ -170,7 +159,28 @@ struct ProgramLinker {
       result.instructions[index] = insn
     }
     if let ext { moveInfo(ext, into: &result) }
+    moveNotes(into: &result)
     return result
+  }
+
+  /// The CO-RE notes of every placed function, at program slots; failures
+  /// also by function, in placement order.
+  private func moveNotes(into result: inout LinkedProgram) {
+    for placement in result.placements {
+      guard let notes = code.notes[placement.section], !notes.isEmpty else { continue }
+      let end = placement.sectionSlot + placement.slotCount
+      // The failures of the function are those up to the next function's start.
+      let functionsAfter = code.sections[placement.section]?.functions.map(\.slot).filter { $0 > placement.sectionSlot }
+      let failureEnd = functionsAfter?.min() ?? Int.max
+      var first: (error: RelocationError, record: Int)?
+      for (slot, note) in notes where slot >= placement.sectionSlot {
+        if slot < end { result.notes[placement.programSlot + slot - placement.sectionSlot] = note }
+        if let failure = note.failure, slot < failureEnd, failure.record < first?.record ?? Int.max {
+          first = failure
+        }
+      }
+      if let first { result.coreFailures.append((placement.name, first.error, first.record)) }
+    }
   }
 
   /// func_info and line_info of every placed function, at program slots.

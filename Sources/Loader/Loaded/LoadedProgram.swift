@@ -1,4 +1,5 @@
 import ELFReader
+import Instructions
 import Synchronization
 import Syscall
 import UAPI

@@ -1,4 +1,5 @@
 import ELFReader
+import Instructions
 import Syscall
 import UAPI
 
@@ -9,8 +10,8 @@ extension Object {
     public let name: String
     /// The SEC() name.
     public let sectionName: String
-    /// The parsed object program (instructions, section, symbol).
-    public let source: ELFReader.Program
+    /// The object's function (section, slots, symbol, SEC() definition).
+    public let source: Function
     /// Load it with the object (the `?` prefix turns this off).
     public var autoload: Bool
     /// The program type; nil when the section name is unknown and no type was set.
@@ -28,20 +29,20 @@ extension Object {
     /// in that program's BTF.
     public var attachProgram: LoadedObject.Program?
 
-    init(file p: ELFReader.Program, logLevel: UInt32) {
+    init(file p: Function, logLevel: UInt32) {
       name = p.name
       sectionName = p.sectionName
       source = p
       self.logLevel = logLevel
       attachProgram = nil
       switch p.definition {
-      case .success(let s):
+      case .success(let s)?:
         autoload = s.autoload
         type = s.programType
         expectedAttachType = s.expectedAttachType
         isSleepable = s.isSleepable
         attachTarget = s.flags.contains(.attachBTF) || s.programType == .structOps ? s.targetText : nil
-      case .failure:
+      case .failure?, nil:
         autoload = !p.sectionName.hasPrefix("?")
         type = nil
         expectedAttachType = nil
@@ -52,7 +53,7 @@ extension Object {
 
     /// The section table's reading of the SEC() name.
     public var section: ProgramSection? {
-      if case .success(let s) = source.definition { return s }
+      if case .success(let s)? = source.definition { return s }
       return nil
     }
   }

@@ -120,7 +120,6 @@ public struct Object: Sendable {
 
   /// Loads through `kernel` (a fake one in tests).
   public func load(kernel: some KernelInterface) throws(LoadError) -> LoadedObject {
-    var session = LoadSession(object: self, kernel: kernel)
-    return try session.run()
+    try LoadContext(object: self, kernel: kernel).run()
   }
 }

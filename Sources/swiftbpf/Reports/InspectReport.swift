@@ -85,9 +85,11 @@ struct InspectReport: Encodable {
   init(_ file: ObjectFile) {
     license = file.license
     byteOrder = file.byteOrder.rawValue
-    programs = file.programs.map { program in
+    programs = file.programs.compactMap { program in
       switch program.definition {
-      case .success(let section):
+      case nil:
+        nil  // a subprogram: `programs` holds none
+      case .success(let section)?:
         ProgramEntry(
           name: program.name, section: program.sectionName,
           type: section.programType.kernelName,
@@ -95,7 +97,7 @@ struct InspectReport: Encodable {
           attachTarget: section.attachTarget == nil ? nil : section.targetText,
           instructions: program.slotCount, autoload: section.autoload,
           sleepable: section.isSleepable, sectionError: nil)
-      case .failure(let unknown):
+      case .failure(let unknown)?:
         ProgramEntry(
           name: program.name, section: program.sectionName, type: nil, attachType: nil,
           attachTarget: nil, instructions: program.slotCount,

@@ -116,24 +116,14 @@ struct RelocReport: Encodable {
   }
 
   /// Every code section with CO-RE records, with its functions (programs
-  /// and subprograms) by start slot.
+  /// and subprograms) by start slot: the loader's own CO-RE input.
   static func codeSections(_ file: ObjectFile, ext: BTF.Extension) throws -> [CodeSection] {
-    try ext.coreRelocations.map { group in
-      guard let section = file.section(named: group.name), let bytes = section.data else {
-        throw RelocCommandError.noCode(object: file.name, section: group.name)
-      }
-      let instructions: InstructionSequence
-      do throws(InstructionError) {
-        instructions = try InstructionSequence(decoding: bytes, order: file.byteOrder)
-      } catch {
-        throw RelocCommandError.badCode(object: file.name, section: group.name, error)
-      }
-      let functions = file.programs.filter { $0.sectionIndex == section.index }
-        .map { FunctionSymbol(name: $0.name, slot: $0.slot) }
-        + file.subprograms.filter { $0.sectionIndex == section.index }
-        .map { FunctionSymbol(name: $0.name, slot: $0.slot) }
-      return CodeSection(name: group.name, instructions: instructions, functions: functions)
+    let input = COREInput(file: file, extension: ext)
+    if let (section, error) = input.unavailable.first {
+      if let error { throw RelocCommandError.badCode(object: file.name, section: section, error) }
+      throw RelocCommandError.noCode(object: file.name, section: section)
     }
+    return input.sections
   }
 
   var text: String {

@@ -59,6 +59,8 @@ final class FakeKernel: KernelInterface {
   let probes: FakeProbeKernel
   /// Ring buffer maps in ordinary memory, by the inode of their descriptor.
   let ringBuffers = Mutex<[ino_t: FakeRingBuffer]>([:])
+  /// Map elements written through the element calls, by map id.
+  let elements = Mutex<[UInt32: Elements]>([:])
   /// Perf event rings of bpf-output events, by the inode of their descriptor.
   let perfRings = Mutex<[ino_t: FakePerfRing]>([:])
   let cpus: Int

@@ -3,7 +3,7 @@ import Synchronization
 import Testing
 import TestSupport
 import UAPI
-@testable import ELFReader
+@testable import Instructions
 
 @Suite("Section names: against the system libbpf", .serialized,
   .enabled(if: SystemLibbpf.shared != nil || TestEnvironment.mustNotSkip,

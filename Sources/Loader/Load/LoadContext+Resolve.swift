@@ -4,10 +4,10 @@ import Instructions
 import Syscall
 import UAPI
 
-extension LoadSession {
+extension LoadContext {
   /// Writes map fds, map value addresses and resolved externs into the
   /// linked program's instructions.
-  func applyRelocations(_ linked: inout LinkedProgram, program: String) throws(LoadError) {
+  func resolveRelocations(_ linked: inout LinkedProgram, maps: CreatedMaps, program: String) throws(LoadError) {
     for (slot, relocation) in linked.relocations {
       guard let index = linked.index(ofSlot: slot) else {
         throw .relocation(program: program, reason: "relocation at slot \(slot) is not at an instruction start")
@@ -17,20 +17,20 @@ extension LoadSession {
       case .none, .subprogramCall, .callbackAddress:
         continue
       case .map(let name, _, _):
-        guard let map = mapsByName[name], let fd = map.borrowedFD else {
+        guard let map = maps.byName[name], let fd = map.borrowedFD else {
           throw .relocation(program: program, reason: "uses map '\(name)', which was not created (autoCreate off?)")
         }
         insn.source = Register(Instruction.PseudoSource.mapFD)
         insn.immediate = Int64(fd.rawValue)
       case .globalData(let section, _, let offset, let variable):
-        guard let map = dataMaps[section], let fd = map.borrowedFD else {
+        guard let map = maps.dataMaps[section], let fd = map.borrowedFD else {
           throw .relocation(program: program,
                             reason: "uses \(variable.map { "variable '\($0)' in " } ?? "")section \(section), which has no map")
         }
         insn.source = Register(Instruction.PseudoSource.mapValue)
         insn.immediate = Int64(UInt32(bitPattern: fd.rawValue)) | Int64(truncatingIfNeeded: offset) << 32
       case .extern(let name, let usage):
-        insn = try resolveExtern(name, usage: usage, insn, program: program)
+        insn = try resolveExtern(name, usage: usage, insn, maps: maps, program: program)
       case .unsupported(let problem):
         throw .relocation(program: program, reason: problem.description)
       }
@@ -38,7 +38,8 @@ extension LoadSession {
     }
   }
 
-  func resolveExtern(_ name: String, usage: Relocation.ExternUsage, _ original: Instruction, program: String)
+  func resolveExtern(_ name: String, usage: Relocation.ExternUsage, _ original: Instruction, maps: CreatedMaps,
+                     program: String)
     throws(LoadError) -> Instruction
   {
     guard let ext = file.externs.first(where: { $0.name == name }) else {
@@ -52,7 +53,7 @@ extension LoadSession {
     switch ext.kind {
     case .kconfig:
       guard let entry = kconfig?.entries.first(where: { $0.name == name }),
-            let map = dataMaps[".kconfig"] ?? mapsByName.values.first(where: { $0.sectionName == ".kconfig" }),
+            let map = maps.dataMaps[".kconfig"] ?? maps.byName.values.first(where: { $0.sectionName == ".kconfig" }),
             let fd = map.borrowedFD
       else {
         throw .unresolvedExtern(name: name, kind: "kconfig", reason: "the .kconfig map was not created")

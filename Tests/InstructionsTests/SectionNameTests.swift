@@ -1,6 +1,6 @@
 import Testing
 import UAPI
-@testable import ELFReader
+@testable import Instructions
 
 /// One row of the program_types table of the kernel's libbpf documentation
 /// (Documentation/bpf/libbpf/program_types.rst, Linux 6.6), copied from that

@@ -6,7 +6,7 @@ import UAPI
 /// struct_ops maps: created with the kernel's wrapper type as value, their
 /// value prepared once the programs are loaded (storing it, which registers
 /// the ops, is the attach step's job).
-extension LoadSession {
+extension LoadContext {
   /// Kernel: a struct_ops map's value is `struct bpf_struct_ops_<name>`
   /// (refcount and state, then the ops struct in member `data`).
   func structOpsWrapper(_ spec: Object.Map) throws(LoadError) -> (id: BTF.TypeID, size: UInt32, dataOffset: Int) {
@@ -31,17 +31,18 @@ extension LoadSession {
 
   /// Fills each struct_ops map's value: data members copied by name into
   /// the kernel's layout, operations set to their programs' fds.
-  func prepareStructOpsValues() throws(LoadError) {
+  func prepareStructOpsValues(maps: CreatedMaps, programs: [LoadedObject.Program]) throws(LoadError) {
     for spec in object.maps where spec.role == .structOps {
-      guard let handle = mapsByName[spec.name], let ops = spec.definition?.structOps else { continue }
+      guard let handle = maps.byName[spec.name], let ops = spec.definition?.structOps else { continue }
       let wrapper = try structOpsWrapper(spec)
-      let value = try structOpsValue(spec, ops, wrapper: wrapper)
+      let value = try structOpsValue(spec, ops, wrapper: wrapper, programs: programs)
       handle.preparedValue.withLock { $0 = value }
     }
   }
 
   func structOpsValue(_ spec: Object.Map, _ ops: StructOpsDefinition,
-                      wrapper: (id: BTF.TypeID, size: UInt32, dataOffset: Int)) throws(LoadError) -> [UInt8] {
+                      wrapper: (id: BTF.TypeID, size: UInt32, dataOffset: Int),
+                      programs: [LoadedObject.Program]) throws(LoadError) -> [UInt8] {
     guard let local = object.btf else {
       throw .mapDefinition(map: spec.name, reason: "the object has no BTF describing struct \(ops.typeName)")
     }

@@ -6,84 +6,19 @@ import Relocation
 import Syscall
 import UAPI
 
-extension LoadSession {
-  /// Decodes every code section and applies CO-RE to those with records,
-  /// against the custom target BTF or the kernel's.
-  mutating func prepareCode() throws(LoadError) {
-    for section in file.sections where section.isExecutable {
-      guard let bytes = section.data else { continue }
-      do throws(InstructionError) {
-        code[section.index] = try InstructionSequence(decoding: bytes, order: file.byteOrder)
-      } catch {
-        throw .relocation(program: section.name, reason: "section \(section.name) does not decode: \(error)")
-      }
-    }
-    guard let ext, let local = object.btf, ext.coreRelocations.contains(where: { !$0.records.isEmpty }) else { return }
-    let target = try targetBTF()
-    var sections = [CodeSection]()
-    var indexByName = [String: Int]()
-    for group in ext.coreRelocations {
-      guard let section = file.section(named: group.name), let sequence = code[section.index] else { continue }
-      let functions = file.programs.filter { $0.sectionIndex == section.index }.map { FunctionSymbol(name: $0.name, slot: $0.slot) }
-        + file.subprograms.filter { $0.sectionIndex == section.index }.map { FunctionSymbol(name: $0.name, slot: $0.slot) }
-      sections.append(CodeSection(name: group.name, instructions: sequence, functions: functions))
-      indexByName[group.name] = section.index
-    }
-    let relocator = CORERelocator(local: local, targets: [target])
-    let plan = relocator.plan(code: sections, extension: ext)
-    var good = [RelocationDecision]()
-    for decision in plan.decisions {
-      if case .failed(let error) = decision.result {
-        if coreFailures[decision.program] == nil { coreFailures[decision.program] = error }
-      } else {
-        if decision.result == .poisoned {
-          poisoned[decision.section, default: [:]][decision.sectionSlot] =
-            "\(decision.localAccess) (\(decision.kind) \(decision.localSpec)): \(decision.reason)"
-        }
-        good.append(decision)
-      }
-    }
-    let applied: [CodeSection]
-    do throws(RelocationError) {
-      applied = try RelocationPlan(decisions: good).apply(to: sections)
-    } catch {
-      throw .coreRelocation(program: error.site.section, error)
-    }
-    for section in applied {
-      if let index = indexByName[section.name] { code[index] = section.instructions }
-    }
-  }
-
-  /// The BTF CO-RE relocates against.
-  func targetBTF() throws(LoadError) -> TargetBTF {
-    guard let path = object.options.targetBTFPath else {
-      return TargetBTF(name: "vmlinux", btf: try kernel.kernelBTF())
-    }
-    let name = path.split(separator: "/").last.map(String.init) ?? path
-    do throws(BTFError) {
-      if let elf = try? ObjectFile(path: path), let bytes = elf.btf {
-        return TargetBTF(name: name, btf: try BTF(bytes: bytes))
-      }
-      return TargetBTF(name: name, btf: try BTF(contentsOf: path))
-    } catch {
-      throw .targetBTF(path: path, error)
-    }
-  }
-
+extension LoadContext {
   /// The most instructions (8-byte slots) the kernel takes in one program.
   static var instructionLimit: Int { 1_000_000 }
 
-  /// Links, relocates and loads one program.
-  mutating func load(_ spec: Object.Program) throws(LoadError) -> LoadedObject.Program {
+  /// Stage: loads one linked program (`BPF_PROG_LOAD`), with its func_info
+  /// and line_info when the object's BTF was taken, its attach target, and
+  /// the verifier-log retry policy.
+  func loadProgram(_ linked: LinkedProgram, _ spec: Object.Program, btf: PreparedBTF) throws(LoadError)
+    -> LoadedObject.Program
+  {
     guard let type = spec.type else {
       throw .invalidConfiguration(reason: "program '\(spec.name)': no program type; set one before load")
     }
-    let linker = ProgramLinker(file: file, code: code, ext: btfFD == nil ? nil : ext)
-    var linked = try linker.link(program: spec.source)
-    for placement in linked.placements {
-      if let failure = coreFailures[placement.name] { throw .coreRelocation(program: spec.name, failure) }
-    }
-    try applyRelocations(&linked, program: spec.name)
     // Kernel: BPF_COMPLEXITY_LIMIT_INSNS; larger programs get E2BIG without a log.
     let slots = linked.slots.last.map { $0 + (linked.instructions.last?.slotCount ?? 1) } ?? 0
     if slots > Self.instructionLimit {
@@ -97,8 +32,8 @@ extension LoadSession {
     if spec.isSleepable { attributes.flags.insert(.sleepable) }
     if spec.section?.flags.contains(.xdpFrags) == true { attributes.flags.insert(.xdpHasFrags) }
     attributes.kernelVersion = file.kernelVersion ?? kernel.kernelVersionCode
-    if let btf = btfFD {
-      attributes.btfFD = btf.borrowed
+    if let btfFD = btf.fd {
+      attributes.btfFD = btfFD.borrowed
       if !linked.functionInfo.isEmpty {
         var bytes = [UInt8]()
         for (slot, type) in linked.functionInfo {
@@ -131,11 +66,8 @@ extension LoadSession {
         instruction: slot, location: SourceLine(file: record.file, line: Int(record.line), text: record.source)))
     }
     var poisonedHere = [Int: String]()
-    for placement in linked.placements {
-      for (sectionSlot, text) in poisoned[placement.sectionName] ?? [:]
-      where sectionSlot >= placement.sectionSlot && sectionSlot < placement.sectionSlot + placement.slotCount {
-        poisonedHere[placement.programSlot + sectionSlot - placement.sectionSlot] = text
-      }
+    for (slot, note) in linked.notes {
+      if case .poisoned(let text) = note { poisonedHere[slot] = text }
     }
     for (slot, text) in poisonedHere.sorted(by: { $0.key < $1.key }) {
       log(.debug, "CO-RE relocation at instruction \(slot) poisoned, the verifier accepts it only as dead code: \(text)",

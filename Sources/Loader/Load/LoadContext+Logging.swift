@@ -1,6 +1,6 @@
 import Logging
 
-extension LoadSession {
+extension LoadContext {
   /// Logs through the user's logger (`OpenOptions.logger`), the object's
   /// metadata already on it; `map` or `program` name what the record is about.
   func log(_ level: Logger.Level, _ message: @autoclosure () -> Logger.Message,

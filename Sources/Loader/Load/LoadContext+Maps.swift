@@ -3,21 +3,23 @@ import ELFReader
 import Syscall
 import UAPI
 
-extension LoadSession {
-  /// Creates (or reuses) every map, in the object's order, then writes the
-  /// initial contents of global data and `.kconfig`, freezes the read-only
-  /// ones and maps them into memory.
-  mutating func createMaps() throws(LoadError) {
+extension LoadContext {
+  /// Stage: creates (or reuses) every map, in the object's order, then
+  /// writes the initial contents of global data and `.kconfig`, freezes the
+  /// read-only ones and maps them into memory.
+  func createMaps(btf: PreparedBTF) throws(LoadError) -> CreatedMaps {
+    var created = CreatedMaps()
     for spec in object.maps where spec.autoCreate {
-      let handle = try createMap(spec)
-      maps.append(handle)
-      mapsByName[spec.name] = handle
-      if let section = spec.sectionName { dataMaps[section] = handle }
+      let handle = try createMap(spec, btf: btf, into: &created)
+      created.maps.append(handle)
+      created.byName[spec.name] = handle
+      if let section = spec.sectionName { created.dataMaps[section] = handle }
     }
+    return created
   }
 
   /// The attributes to create `spec` with, after the kernel-dependent fixes.
-  func attributes(for spec: Object.Map) throws(LoadError) -> MapCreateAttributes {
+  func attributes(for spec: Object.Map, btf: PreparedBTF) throws(LoadError) -> MapCreateAttributes {
     var a = MapCreateAttributes(type: spec.type, keySize: spec.keySize, valueSize: spec.valueSize,
                                 maxEntries: spec.maxEntries, flags: spec.flags, name: spec.kernelName)
     a.numaNode = spec.numaNode
@@ -41,7 +43,7 @@ extension LoadSession {
       a.btfVmlinuxValueTypeID = wrapper.id.rawValue
       // Kernel: map_create wants the object's BTF with a vmlinux value type
       // too ("the bpf_prog.o must have BTF to begin with").
-      a.btfFD = btfFD?.borrowed
+      a.btfFD = btf.fd?.borrowed
     case .defined:
       break
     }
@@ -56,22 +58,22 @@ extension LoadSession {
         log(.debug, "created without BPF_F_RDONLY_PROG: this kernel cannot freeze maps", map: spec.name)
       }
     }
-    if let btf = btfFD, let objectBTF = object.btf, !MapBTFPolicy.takesNoBTF(spec.type) {
+    if let btfFD = btf.fd, let objectBTF = object.btf, !MapBTFPolicy.takesNoBTF(spec.type) {
       switch spec.role {
       case .defined:
         if let d = spec.definition, d.keyTypeID != nil || d.valueTypeID != nil {
-          a.btfFD = btf.borrowed
+          a.btfFD = btfFD.borrowed
           a.btfKeyTypeID = d.keyTypeID?.rawValue ?? 0
           a.btfValueTypeID = d.valueTypeID?.rawValue ?? 0
         }
       case .data(let section):
         if let id = objectBTF.firstType(named: section, kind: .dataSection) {
-          a.btfFD = btf.borrowed
+          a.btfFD = btfFD.borrowed
           a.btfValueTypeID = id.rawValue
         }
       case .kconfig:
         if let id = objectBTF.firstType(named: ".kconfig", kind: .dataSection) {
-          a.btfFD = btf.borrowed
+          a.btfFD = btfFD.borrowed
           a.btfValueTypeID = id.rawValue
         }
       case .structOps:
@@ -90,11 +92,14 @@ extension LoadSession {
     return UInt32(clamping: size)
   }
 
-  mutating func createMap(_ spec: Object.Map) throws(LoadError) -> LoadedObject.Map {
+  /// Creates one map; a warning or a pin to do goes into `created`.
+  func createMap(_ spec: Object.Map, btf: PreparedBTF, into created: inout CreatedMaps) throws(LoadError)
+    -> LoadedObject.Map
+  {
     if spec.type == .unspec {
       throw .mapDefinition(map: spec.name, reason: "has no type; add __uint(type, BPF_MAP_TYPE_...) to its definition")
     }
-    var a = try attributes(for: spec)
+    var a = try attributes(for: spec, btf: btf)
     let isFrozen = a.flags.contains(.readOnlyProgram) && spec.role != .defined && spec.role != .structOps
     var pinPath: String?
     if spec.pinning == .byName {
@@ -168,7 +173,7 @@ extension LoadSession {
     }
     let handle = makeHandle(spec, a, fd: fd, pinPath: pinPath, reused: false, frozen: isFrozen, mapping: mapping)
     log(.debug, "created: \(a.type.kernelName), key \(a.keySize) B, value \(a.valueSize) B, \(a.maxEntries) entries", map: spec.name)
-    if let pinPath { toPin.append((handle, pinPath)) }
+    if let pinPath { created.toPin.append((handle, pinPath)) }
     return handle
   }
 
@@ -256,16 +261,16 @@ extension LoadSession {
 
   /// Map-in-map slots from `.values` (after maps) and prog array slots
   /// (after programs).
-  func fillSlots() throws(LoadError) {
+  func fillSlots(maps: CreatedMaps, programs: [LoadedObject.Program]) throws(LoadError) {
     for spec in object.maps {
       guard let definition = spec.definition, !definition.initialValues.isEmpty,
-            let handle = mapsByName[spec.name], !handle.isReused, let mapFD = handle.borrowedFD
+            let handle = maps.byName[spec.name], !handle.isReused, let mapFD = handle.borrowedFD
       else { continue }
       for value in definition.initialValues {
         let target: BorrowedFD?
         switch spec.type {
         case .arrayOfMaps, .hashOfMaps:
-          target = mapsByName[value.symbolName]?.borrowedFD
+          target = maps.byName[value.symbolName]?.borrowedFD
           if target == nil {
             throw .invalidConfiguration(reason: "map '\(spec.name)': slot \(value.index) names map '\(value.symbolName)', which was not created")
           }
@@ -292,8 +297,8 @@ extension LoadSession {
     }
   }
 
-  func pinMaps() throws(LoadError) {
-    for (handle, path) in toPin {
+  func pinMaps(_ maps: CreatedMaps) throws(LoadError) {
+    for (handle, path) in maps.toPin {
       guard let fd = handle.borrowedFD else { continue }
       do throws(SyscallError) { try kernel.pin(fd, at: path) } catch {
         throw .mapSetup(map: handle.name, operation: "pinning at \(path)", error)

@@ -1,6 +1,6 @@
 import Testing
 import UAPI
-@testable import ELFReader
+@testable import Instructions
 
 /// A section name with a target and what the documentation's footnotes (and,
 /// for formats they do not cover, libbpf's attach handlers) say it means.

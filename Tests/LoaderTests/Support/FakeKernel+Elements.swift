@@ -1,0 +1,122 @@
+import Glibc
+import Loader
+import Synchronization
+import Syscall
+import UAPI
+
+/// The fake's map elements, kept in memory per map with the kernel's
+/// semantics for the map type (include/uapi/linux/bpf.h, the element
+/// commands): arrays have every index from 0 to `max_entries - 1`, zeroed
+/// until written, and refuse delete (EINVAL); hash maps keep what was
+/// inserted, refuse a new key when full (E2BIG), and walk keys in insertion
+/// order, a missing key starting the walk again at the first. Per-CPU maps
+/// hold one 8-byte-rounded slot per possible CPU (`cpus`).
+extension FakeKernel {
+  /// One map's elements.
+  struct Elements: Sendable {
+    var values: [[UInt8]: [UInt8]] = [:]
+    var order: [[UInt8]] = []
+  }
+
+  /// The created map behind `fd` (or a reader's duplicate of it).
+  func createdMap(_ fd: BorrowedFD) -> CreatedMap? {
+    let inode = Self.inode(fd.rawValue)
+    return state.withLock { s in
+      s.maps.last { $0.fd == fd.rawValue || (inode != nil && Self.inode($0.fd) == inode) }
+    }
+  }
+
+  private func layout(_ fd: BorrowedFD, _ command: BPFCommand) throws(SyscallError)
+    -> (map: CreatedMap, keySize: Int, valueBytes: Int, isArray: Bool)
+  {
+    guard let map = createdMap(fd) else { throw .failed(.bpf(command), .EBADF) }
+    let a = map.attributes
+    let perCPU = [MapType.percpuArray, .percpuHash, .lruPercpuHash].contains(a.type)
+    let valueBytes = perCPU ? (Int(a.valueSize) + 7) / 8 * 8 * cpus : Int(a.valueSize)
+    return (map, Int(a.keySize), valueBytes, [MapType.array, .percpuArray].contains(a.type))
+  }
+
+  private static func arrayIndex(_ key: [UInt8]) -> UInt32 {
+    key.prefix(4).enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) }
+  }
+
+  func lookupElement(
+    map: BorrowedFD, key: UnsafeRawPointer?, value: UnsafeMutableRawPointer, flags: ElementFlags
+  ) throws(SyscallError) -> Bool {
+    let (created, keySize, valueBytes, isArray) = try layout(map, .mapLookupElement)
+    guard let key else { throw .failed(.bpf(.mapLookupElement), .EINVAL) }
+    let k = Array(UnsafeRawBufferPointer(start: key, count: keySize))
+    if isArray, Self.arrayIndex(k) >= created.attributes.maxEntries { return false }
+    let stored = elements.withLock { $0[created.id]?.values[k] }
+    guard let bytes = stored ?? (isArray ? [UInt8](repeating: 0, count: valueBytes) : nil) else { return false }
+    bytes.withUnsafeBytes { value.copyMemory(from: $0.baseAddress.unsafelyUnwrapped, byteCount: valueBytes) }
+    return true
+  }
+
+  func updateElement(
+    map: BorrowedFD, key: UnsafeRawPointer?, value: UnsafeRawPointer, flags: ElementFlags
+  ) throws(SyscallError) {
+    let (created, keySize, valueBytes, isArray) = try layout(map, .mapUpdateElement)
+    guard let key else { throw .failed(.bpf(.mapUpdateElement), .EINVAL) }
+    let k = Array(UnsafeRawBufferPointer(start: key, count: keySize))
+    let v = Array(UnsafeRawBufferPointer(start: value, count: valueBytes))
+    let limit = Int(created.attributes.maxEntries)
+    try elements.withLock { (all) throws(SyscallError) in
+      var e = all[created.id] ?? Elements()
+      if isArray {
+        guard Self.arrayIndex(k) < UInt32(limit) else { throw .failed(.bpf(.mapUpdateElement), .E2BIG) }
+        // Kernel: every array element exists, so "create only" always fails.
+        if flags.contains(.noExist) { throw .failed(.bpf(.mapUpdateElement), .EEXIST) }
+      } else {
+        let present = e.values[k] != nil
+        if flags.contains(.noExist), present { throw .failed(.bpf(.mapUpdateElement), .EEXIST) }
+        if flags.contains(.exist), !present { throw .failed(.bpf(.mapUpdateElement), .ENOENT) }
+        if !present, e.order.count >= limit { throw .failed(.bpf(.mapUpdateElement), .E2BIG) }
+        if !present { e.order.append(k) }
+      }
+      e.values[k] = v
+      all[created.id] = e
+    }
+  }
+
+  func deleteElement(map: BorrowedFD, key: UnsafeRawPointer?) throws(SyscallError) -> Bool {
+    let (created, keySize, _, isArray) = try layout(map, .mapDeleteElement)
+    guard let key, !isArray else { throw .failed(.bpf(.mapDeleteElement), .EINVAL) }
+    let k = Array(UnsafeRawBufferPointer(start: key, count: keySize))
+    return elements.withLock { all in
+      guard all[created.id]?.values.removeValue(forKey: k) != nil else { return false }
+      all[created.id]?.order.removeAll { $0 == k }
+      return true
+    }
+  }
+
+  func nextKey(
+    map: BorrowedFD, after key: UnsafeRawPointer?, into next: UnsafeMutableRawPointer
+  ) throws(SyscallError) -> Bool {
+    let (created, keySize, _, isArray) = try layout(map, .mapGetNextKey)
+    let k = key.map { Array(UnsafeRawBufferPointer(start: $0, count: keySize)) }
+    if isArray {
+      let index = k.map { Self.arrayIndex($0) &+ 1 } ?? 0
+      guard index < created.attributes.maxEntries else { return false }
+      withUnsafeBytes(of: index.littleEndian) { next.copyMemory(from: $0.baseAddress.unsafelyUnwrapped, byteCount: 4) }
+      return true
+    }
+    let order = elements.withLock { $0[created.id]?.order ?? [] }
+    let following: [UInt8]?
+    if let k, let i = order.firstIndex(of: k) {
+      following = i + 1 < order.count ? order[i + 1] : nil
+    } else {
+      following = order.first  // no key, or a key no longer there: the first
+    }
+    guard let following else { return false }
+    following.withUnsafeBytes { next.copyMemory(from: $0.baseAddress.unsafelyUnwrapped, byteCount: keySize) }
+    return true
+  }
+
+  func lookupAndDeleteElement(
+    map: BorrowedFD, key: UnsafeRawPointer?, value: UnsafeMutableRawPointer
+  ) throws(SyscallError) -> Bool {
+    guard try lookupElement(map: map, key: key, value: value, flags: []) else { return false }
+    return try deleteElement(map: map, key: key)
+  }
+}
