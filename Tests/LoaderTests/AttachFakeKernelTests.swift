@@ -23,7 +23,11 @@ import UAPI
     try #require(loaded.program(named: name), "\(name) not loaded")
   }
 
-  static func isOpen(_ fd: CInt) -> Bool { fcntl(fd, F_GETFD) != -1 }
+  static func inode(_ fd: CInt) -> ino_t? { FakeKernel.inode(fd) }
+
+  /// Whether `fd` still names the file with `inode`: a closed number that
+  /// another test's file took meanwhile does not count as open.
+  static func isOpen(_ fd: CInt, inode: ino_t?) -> Bool { inode != nil && Self.inode(fd) == inode }
 
   @Test func xdpLinkIsCreatedPinnedUpdatedDetachedAndClosed() throws {
     let kernel = FakeKernel()
@@ -34,10 +38,13 @@ import UAPI
     let firstFD = try #require(first.borrowedFD).rawValue
     let secondFD = try #require(second.borrowedFD).rawValue
 
-    let link = try first.attach(to: .xdp(ifindex: 7))
+    let link = try first.attach(to: .xdp(ifindex: 7, mode: .generic))
     #expect(link.isBPFLink)
-    #expect(kernel.attachCalls == [.createLink(attachType: .xdp, program: firstFD)])
+    // Kernel: XDP links target the interface index; XDP_FLAGS_SKB_MODE is 1 << 1.
+    #expect(kernel.attachCalls == [.createLink(LinkCreateAttributes(
+      program: BorrowedFD(firstFD), target: .ifindex(7), attachType: .xdp, flags: 1 << 1))])
     let linkFD = try #require(link.fd).rawValue
+    let linkInode = Self.inode(linkFD)
     #expect(try link.info().type == .xdp)
 
     try link.pin(at: "/sys/fs/bpf/fake-xdp-link")
@@ -55,7 +62,7 @@ import UAPI
     #expect(kernel.links.first?.detached == true)
 
     link.close()
-    #expect(!Self.isOpen(linkFD), "closing the link closes its descriptor")
+    #expect(!Self.isOpen(linkFD, inode: linkInode), "closing the link closes its descriptor")
     #expect(!link.isOpen)
     #expect(throws: AttachError.linkClosed(program: "xdp_prog", target: "XDP on ifindex 7")) { try link.info() }
   }
@@ -70,6 +77,10 @@ import UAPI
     let link = try #require(try program.autoAttach())
     defer { link.close() }
     #expect(kernel.attachCalls == [.rawTracepoint(name: "sys_enter", program: fd, cookie: 0)])
+    // A cookie given at attach reaches the kernel.
+    let withCookie = try program.attach(to: .rawTracepoint("sys_exit", cookie: 0xfeed))
+    defer { withCookie.close() }
+    #expect(kernel.attachCalls.last == .rawTracepoint(name: "sys_exit", program: fd, cookie: 0xfeed))
   }
 
   /// tp/syscalls/sys_enter_getpid: the id from tracefs (through the file
@@ -90,19 +101,23 @@ import UAPI
     defer { link.close() }
     let calls = kernel.attachCalls
     try #require(calls.count >= 2)
-    #expect(calls[0] == .perfEventOpen(type: 2, config: 731, pid: -1, cpu: 0))
-    #expect(calls[1] == .createLink(attachType: .perfEvent, program: programFD))
+    guard case .perfEventOpen(let type, let config, let pid, let cpu, let event) = calls[0] else {
+      Issue.record("the first call is not perf_event_open: \(calls)")
+      return
+    }
+    // Kernel: PERF_TYPE_TRACEPOINT is 2, the config is the tracefs id.
+    #expect(type == 2 && config == 731 && pid == -1 && cpu == 0)
+    #expect(calls[1] == .createLink(LinkCreateAttributes(
+      program: BorrowedFD(programFD), target: .fd(BorrowedFD(event)), attachType: .perfEvent,
+      details: .perfEvent(cookie: 0))))
+    let eventInode = Self.inode(event)
     if kernelWithoutPerfLinks {
       #expect(!link.isBPFLink)
-      guard case .setPerfEventProgram(let event, let runs)? = calls.dropFirst(2).first else {
-        Issue.record("no PERF_EVENT_IOC_SET_BPF after the refused link: \(calls)")
-        return
-      }
-      #expect(runs == programFD)
+      #expect(calls.dropFirst(2).first == .setPerfEventProgram(event: event, program: programFD))
       #expect(calls.last == .enablePerfEvent(event: event))
-      #expect(Self.isOpen(event))
+      #expect(Self.isOpen(event, inode: eventInode))
       link.close()
-      #expect(!Self.isOpen(event), "closing the link closes the perf event, which detaches the program")
+      #expect(!Self.isOpen(event, inode: eventInode), "closing the link closes the perf event, which detaches the program")
     } else {
       #expect(link.isBPFLink)
       #expect(calls.count == 2)
@@ -121,6 +136,9 @@ import UAPI
     #expect(!link.isBPFLink)
     #expect(kernel.attachCalls.last == .attach(attachType: .skMsgVerdict, program: program.borrowedFD?.rawValue))
     #expect(link.isOpen)
+    // The link keeps its own duplicates: closing the map handle first does
+    // not stop the detach.
+    map.close()
     link.close()
     #expect(kernel.attachCalls.last == .detach(attachType: .skMsgVerdict))
     #expect(!link.isOpen)
@@ -134,7 +152,8 @@ import UAPI
     defer { loaded.close() }
     let program = try Self.program(loaded, "xdp_prog")
     program.close()
-    #expect(throws: AttachError.linkClosed(program: "xdp_prog", target: "XDP on ifindex 1")) {
+    #expect(throws: AttachError.handleClosed(kind: "program", object: "xdp_prog", program: "xdp_prog",
+                                             target: "XDP on ifindex 1")) {
       try program.attach(to: .xdp(ifindex: 1))
     }
     #expect(kernel.attachCalls.isEmpty)

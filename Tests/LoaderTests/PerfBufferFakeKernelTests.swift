@@ -28,11 +28,18 @@ import TestSupport
     #expect(buffer.cpus == Self.expectedCPUs(slots: 2))
     // Each CPU's event was opened as a bpf-output software event (type 1,
     // config 10), stored in the map under the CPU, and enabled.
-    for cpu in buffer.cpus {
-      #expect(kernel.attachCalls.contains(.perfEventOpen(type: 1, config: 10, pid: -1, cpu: Int32(cpu))))
+    var eventByCPU: [Int: CInt] = [:]
+    for call in kernel.attachCalls {
+      if case .perfEventOpen(1, 10, -1, let cpu, let fd) = call { eventByCPU[Int(cpu)] = fd }
     }
-    #expect(kernel.snapshot.updates.filter { $0.map == "events" }.map(\.key)
-            == buffer.cpus.map { Object.bytes(of: UInt32($0), order: .host) })
+    #expect(Set(eventByCPU.keys) == Set(buffer.cpus))
+    // Kernel: the array's key is the CPU and its value the event's
+    // descriptor, both u32 in host order.
+    let updates = kernel.snapshot.updates.filter { $0.map == "events" }
+    #expect(updates.map(\.key) == buffer.cpus.map { Object.bytes(of: UInt32($0), order: .host) })
+    #expect(updates.map(\.value) == buffer.cpus.map {
+      Object.bytes(of: UInt32(bitPattern: eventByCPU[$0] ?? -1), order: .host)
+    })
 
     var expected: [(Int, [UInt8])] = []
     for round in 0..<50 {
@@ -90,8 +97,13 @@ import TestSupport
     let map = try Self.perfMap(kernel, slots: 1)
     let buffer = try PerfBuffer(map: map, pageCount: 1, cpus: [0])
     #expect(kernel.snapshot.deletions.isEmpty)
+    var event: CInt? = nil
+    for call in kernel.attachCalls { if case .perfEventOpen(_, _, _, 0, let fd) = call { event = fd } }
+    let opened = try #require(event)
+    #expect(kernel.attachCalls.contains(.enablePerfEvent(event: opened)))
     buffer.close()
     #expect(buffer.isClosed)
+    #expect(kernel.attachCalls.last == .disablePerfEvent(event: opened))
     // Kernel: the array would otherwise keep the event (and its ring) alive.
     #expect(kernel.snapshot.deletions.map(\.key) == [[0, 0, 0, 0]])
     #expect(kernel.snapshot.deletions.map(\.map) == ["events"])

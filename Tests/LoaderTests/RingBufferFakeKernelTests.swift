@@ -63,7 +63,8 @@ import TestSupport
     #expect(seen == [[1, 2, 3], [4, 5, 6, 7], [8]])
   }
 
-  @Test func eventsSequenceDeliversRecordsThenEndsWhenClosed() async throws {
+  @Test(.timeLimit(.minutes(1)))
+  func eventsSequenceDeliversRecordsThenEndsWhenClosed() async throws {
     let kernel = FakeKernel()
     let (map, producer) = try kernel.makeRingBuffer(size: 8192, name: "events")
     let ring = try RingBuffer(map: map)

@@ -19,6 +19,9 @@ public enum AttachError: Error, Sendable, Equatable, CustomStringConvertible {
   case system(program: String, target: String, operation: String, errno: Errno)
   /// The link was already closed or detached.
   case linkClosed(program: String, target: String)
+  /// A handle the attach needs was closed: `object` names the program or
+  /// map (`kind`), `program` the program being attached.
+  case handleClosed(kind: String, object: String, program: String, target: String)
 
   public var description: String {
     switch self {
@@ -38,6 +41,9 @@ public enum AttachError: Error, Sendable, Equatable, CustomStringConvertible {
       return "attaching program '\(program)' to \(target): \(operation) failed: \(errno)"
     case .linkClosed(let program, let target):
       return "the link of program '\(program)' to \(target) is already closed"
+    case .handleClosed(let kind, let object, let program, let target):
+      let what = kind == "program" && object == program ? "program '\(program)'" : "\(kind) '\(object)'"
+      return "cannot attach program '\(program)' to \(target): \(what) is closed; keep its handle open until the attach returns"
     }
   }
 

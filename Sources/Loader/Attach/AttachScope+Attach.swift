@@ -15,7 +15,9 @@ extension AttachScope {
     case .tracing(let cookie):
       return try attachTracing(cookie: cookie, point: point)
     case .replace(let target, let id):
-      return try target.withDescriptor(closed: { AttachError.linkClosed(program: target.name, target: point.description) }) {
+      return try target.withDescriptor(closed: {
+        AttachError.handleClosed(kind: "program", object: target.name, program: name, target: point.description)
+      }) {
         (targetFD) throws(AttachError) in try attachReplace(target: targetFD, functionBTFID: id, point: point)
       }
     case .lsmCgroup(let path):
@@ -57,7 +59,9 @@ extension AttachScope {
     case .networkNamespace(let path):
       return try attachNetworkNamespace(path: path, point: point)
     case .sockMap(let map, let attachType):
-      return try map.withDescriptor(closed: { AttachError.linkClosed(program: map.name, target: point.description) }) {
+      return try map.withDescriptor(closed: {
+        AttachError.handleClosed(kind: "map", object: map.name, program: name, target: point.description)
+      }) {
         (mapFD) throws(AttachError) in try attachSockMap(mapFD, attachType: attachType, point: point)
       }
     case .netfilter(let pf, let hook, let priority, let flags):

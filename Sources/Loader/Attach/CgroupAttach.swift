@@ -36,7 +36,7 @@ extension AttachScope {
 /// `BPF_STRUCT_OPS` (6.4); closing the link unregisters the ops.
 public enum StructOpsAttach {
   public static func register(map: LoadedObject.Map) throws(AttachError) -> Link {
-    try map.withDescriptor(closed: { AttachError.linkClosed(program: map.name, target: "struct_ops map") }) {
+    try map.withDescriptor(closed: { AttachError.handleClosed(kind: "map", object: map.name, program: map.name, target: "struct_ops map") }) {
       (fd) throws(AttachError) in
       do throws(SyscallError) {
         let link = try map.kernel.createLink(LinkCreateAttributes(program: fd, target: .none, attachType: .structOps))
@@ -50,7 +50,7 @@ public enum StructOpsAttach {
 
   /// Replaces the struct_ops map behind a link. Kernel: `BPF_LINK_UPDATE` (6.4).
   public static func update(_ link: Link, map: LoadedObject.Map) throws(AttachError) {
-    try map.withDescriptor(closed: { AttachError.linkClosed(program: map.name, target: "struct_ops map") }) {
+    try map.withDescriptor(closed: { AttachError.handleClosed(kind: "map", object: map.name, program: map.name, target: "struct_ops map") }) {
       (fd) throws(AttachError) in try link.update(programFD: fd, expected: nil)
     }
   }

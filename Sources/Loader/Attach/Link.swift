@@ -35,7 +35,6 @@ public final class Link: Sendable {
     var legacy: LegacyAttachment?
     var pinnedPath: String?
     var cleanups: [@Sendable () -> Void] = []
-    var isClosed = false
   }
 
   let backing: Backing
@@ -140,7 +139,6 @@ public final class Link: Sendable {
       for part in parts { part.release() }
     }
     let work = state.withLock { s -> [@Sendable () -> Void] in
-      s.isClosed = true
       let all = s.cleanups
       s.cleanups.removeAll()
       return all
@@ -206,7 +204,9 @@ public final class Link: Sendable {
   /// With `expected`, only if the link still runs that program.
   /// Kernel: `BPF_LINK_UPDATE`.
   public func update(program: LoadedObject.Program, expected: LoadedObject.Program? = nil) throws(AttachError) {
-    let closed = { (p: LoadedObject.Program) in AttachError.linkClosed(program: p.name, target: self.target) }
+    let closed = { (p: LoadedObject.Program) in
+      AttachError.handleClosed(kind: "program", object: p.name, program: self.programName, target: self.target)
+    }
     try program.withDescriptor(closed: { closed(program) }) { (new) throws(AttachError) in
       guard let expected else { return try update(programFD: new, expected: nil) }
       try expected.withDescriptor(closed: { closed(expected) }) { (old) throws(AttachError) in

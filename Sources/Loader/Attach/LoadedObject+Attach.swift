@@ -8,7 +8,9 @@ extension LoadedObject.Program {
   private func withAttachScope<R>(
     _ target: @autoclosure () -> String, _ body: (AttachScope) throws(AttachError) -> R
   ) throws(AttachError) -> R {
-    try withDescriptor(closed: { AttachError.linkClosed(program: name, target: target()) }) {
+    try withDescriptor(closed: {
+      AttachError.handleClosed(kind: "program", object: name, program: name, target: target())
+    }) {
       (fd) throws(AttachError) in try body(AttachScope(fd: fd, program: self))
     }
   }

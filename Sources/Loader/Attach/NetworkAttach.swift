@@ -40,8 +40,10 @@ extension AttachScope {
       guard error.errno == .EINVAL || error.errno == .EOPNOTSUPP else { throw failure(error, point) }
     }
     do {
-      try kernel.attach(BPF.AttachAttributes(target: .fd(map), program: fd, attachType: attach))
+      // The detach needs both descriptors later: duplicate them first, so a
+      // failed dup cannot leave an attachment nothing can undo.
       let legacy = LegacyAttachment(target: try map.duplicate(), program: try fd.duplicate(), attachType: attach)
+      try kernel.attach(BPF.AttachAttributes(target: .fd(map), program: fd, attachType: attach))
       return Link(kernel: kernel, program: name, target: point.description, legacy: legacy)
     } catch {
       throw failure(error, point)

@@ -45,12 +45,15 @@ public final class USDTSpecTable: Sendable, Hashable {
     let key = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
     defer { key.deallocate() }
     key.pointee = id
-    let value = UnsafeMutableRawBufferPointer.allocate(byteCount: max(spec.count, 1), alignment: 8)
+    // The kernel reads the map's whole value size: zero what the spec leaves.
+    let value = UnsafeMutableRawBufferPointer.allocate(
+      byteCount: max(spec.count, Int(specsMap.valueSize), 1), alignment: 8)
     defer { value.deallocate() }
+    value.initializeMemory(as: UInt8.self, repeating: 0)
     value.copyBytes(from: spec)
     guard let base = value.baseAddress else { return }
     let stored: Void? = try specsMap.descriptor.withDescriptor { (fd) throws(SyscallError) in
-      try BPF.update(map: fd, key: key, value: base, flags: .any)
+      try specsMap.kernel.updateElement(map: fd, key: key, value: base, flags: .any)
     }
     if stored == nil {
       throw .invalidArgument(.bpf(.mapUpdateElement), reason: "the map '\(specsMap.name)' was closed")

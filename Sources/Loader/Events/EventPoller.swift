@@ -45,10 +45,11 @@ public final class EventPoller: Sendable {
   public func add(_ ring: RingBuffer) throws(EventError) -> Int {
     try state.withLock { (s) throws(EventError) -> Int in
       let index = s.sources.count
-      if ring.isClosed { throw .closed(buffer: ring.label) }
-      do throws(SyscallError) {
-        try epoll.add(BorrowedFD(ring.rawFD), events: .readable, data: Self.token(index, 0))
-      } catch { throw .syscall(error, buffer: ring.label) }
+      try ring.withDescriptor { (fd) throws(EventError) in
+        do throws(SyscallError) {
+          try epoll.add(fd, events: .readable, data: Self.token(index, 0))
+        } catch { throw .syscall(error, buffer: ring.label) }
+      }
       s.sources.append(.ring(ring))
       return index
     }
@@ -59,11 +60,12 @@ public final class EventPoller: Sendable {
   public func add(_ perf: PerfBuffer) throws(EventError) -> Int {
     try state.withLock { (s) throws(EventError) -> Int in
       let index = s.sources.count
-      if perf.isClosed { throw .closed(buffer: perf.label) }
-      for (ringIndex, fd) in perf.eventFDs.enumerated() {
-        do throws(SyscallError) {
-          try epoll.add(fd, events: .readable, data: Self.token(index, ringIndex))
-        } catch { throw .syscall(error, buffer: perf.label) }
+      try perf.withEventDescriptors { (fds) throws(EventError) in
+        for (ringIndex, fd) in fds.enumerated() {
+          do throws(SyscallError) {
+            try epoll.add(fd, events: .readable, data: Self.token(index, ringIndex))
+          } catch { throw .syscall(error, buffer: perf.label) }
+        }
       }
       s.sources.append(.perf(perf))
       return index

@@ -21,9 +21,10 @@ extension PerfBuffer {
 
   func sharedWaiter() throws(EventError) -> EventWaiter {
     try state.withLock { (s) throws(EventError) -> EventWaiter in
-      guard s.resources != nil else { throw .closed(buffer: label) }
+      guard let resources = s.resources else { throw .closed(buffer: label) }
       if let waiter = s.waiter { return waiter }
-      let waiter = try EventWaiter(watching: eventFDs, label: label)
+      // Under the lock with the resources present: the descriptors are open.
+      let waiter = try EventWaiter(watching: resources.rings.map { $0.fd.borrowed }, label: label)
       s.waiter = waiter
       return waiter
     }

@@ -97,8 +97,6 @@ public final class PerfBuffer: Sendable {
   }
 
   let state: Mutex<State>
-  /// The per-CPU descriptors epoll watches; valid until `close()`.
-  let eventFDs: [BorrowedFD]
 
   /// Kernel: `struct perf_event_mmap_page` field offsets.
   static let dataHeadOffset = 1024
@@ -149,7 +147,6 @@ public final class PerfBuffer: Sendable {
     label = name
     self.cpus = selected
     self.pageCount = pageCount
-    eventFDs = rings.map { $0.fd.borrowed }
     state = Mutex(State(resources: Resources(map: mapFD, rings: rings, epoll: epoll, kernel: kernel)))
   }
 
@@ -226,6 +223,16 @@ public final class PerfBuffer: Sendable {
   }
 
   public var isClosed: Bool { state.withLock { $0.resources == nil } }
+
+  /// Runs `body` with the per-CPU event descriptors, kept open for the call:
+  /// the resources that own them are held, so a concurrent `close()` cannot
+  /// close them (and let the numbers be reused) under `body`.
+  func withEventDescriptors<R>(_ body: ([BorrowedFD]) throws(EventError) -> R) throws(EventError) -> R {
+    guard let resources = state.withLock({ $0.resources }) else { throw .closed(buffer: label) }
+    return try withExtendedLifetime(resources) { () throws(EventError) -> R in
+      try body(resources.rings.map { $0.fd.borrowed })
+    }
+  }
 
   /// Samples lost so far (the sum of `PERF_RECORD_LOST` counts read).
   public var lostSamples: UInt64 { state.withLock { $0.lost } }

@@ -26,9 +26,10 @@ extension RingBuffer {
   /// first use; nil once closed.
   func sharedWaiter() throws(EventError) -> EventWaiter {
     try state.withLock { (s) throws(EventError) -> EventWaiter in
-      guard s.mapping != nil else { throw .closed(buffer: label) }
+      guard let mapping = s.mapping else { throw .closed(buffer: label) }
       if let waiter = s.waiter { return waiter }
-      let waiter = try EventWaiter(watching: [BorrowedFD(rawFD)], label: label)
+      // Under the lock with the mapping present: the descriptor is open.
+      let waiter = try EventWaiter(watching: [mapping.fd.borrowed], label: label)
       s.waiter = waiter
       return waiter
     }

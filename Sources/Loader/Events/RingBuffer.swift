@@ -55,8 +55,6 @@ public final class RingBuffer: Sendable {
   }
 
   let state: Mutex<State>
-  /// The descriptor epoll watches; valid until `close()`.
-  let rawFD: CInt
 
   /// Maps the ring buffer `map` (a descriptor of a `BPF_MAP_TYPE_RINGBUF` map,
   /// which is duplicated: the caller keeps ownership of `map`) of `kernel`.
@@ -74,14 +72,12 @@ public final class RingBuffer: Sendable {
                                     protection: [.read], name, kernel: kernel)
     let consumerBase = consumer.bytes.baseAddress
     let producerBase = producer.bytes.baseAddress
-    let raw = fd.rawValue
     let mapping = Mapping(fd: fd, consumerPage: consumer, producerAndData: producer)
     guard let consumerBase, let producerBase else {
       throw .invalidSize(buffer: name, size: size, reason: "empty mapping")
     }
     label = name
     capacity = size
-    rawFD = raw
     state = Mutex(State(
       mapping: mapping, consumerPosition: consumerBase,
       producerPosition: UnsafeRawPointer(producerBase),
@@ -209,8 +205,15 @@ public final class RingBuffer: Sendable {
 
   /// poll(2) on the map descriptor; true when it reported readable.
   func waitReadable(timeout: Duration?) throws(EventError) -> Bool {
-    if state.withLock({ $0.mapping == nil }) { throw .closed(buffer: label) }
-    return try PollWait.readable(rawFD, timeout: timeout, label: label)
+    try withDescriptor { (fd) throws(EventError) in try PollWait.readable(fd.rawValue, timeout: timeout, label: label) }
+  }
+
+  /// Runs `body` with the duplicated map descriptor, kept open for the
+  /// call: the mapping that owns it is held, so a concurrent `close()`
+  /// cannot close it (and let the number be reused) under `body`.
+  func withDescriptor<R>(_ body: (BorrowedFD) throws(EventError) -> R) throws(EventError) -> R {
+    guard let mapping = state.withLock({ $0.mapping }) else { throw .closed(buffer: label) }
+    return try withExtendedLifetime(mapping) { () throws(EventError) -> R in try body(mapping.fd.borrowed) }
   }
 }
 

@@ -50,7 +50,6 @@ public final class UserRingBuffer: Sendable {
   }
 
   let state: Mutex<State>
-  let rawFD: CInt
 
   /// Maps the user ring buffer `map` (a `BPF_MAP_TYPE_USER_RINGBUF`
   /// descriptor, duplicated: the caller keeps ownership of `map`).
@@ -68,7 +67,6 @@ public final class UserRingBuffer: Sendable {
           let producerBase = producer.bytes.baseAddress
     else { throw .invalidSize(buffer: name, size: size, reason: "empty mapping") }
     let start = SharedMemory.loadAcquire64(producerBase)
-    rawFD = fd.rawValue
     label = name
     capacity = size
     maximumSampleSize = min(size - RingBuffer.headerSize, (1 << 24) - 1)
@@ -180,9 +178,12 @@ public final class UserRingBuffer: Sendable {
         guard case .noSpace = error else { throw error }
         let left = deadline.map { $0 - clock.now }
         if let left, left <= .zero { throw error }
-        if state.withLock({ $0.mapping == nil }) { throw .closed(buffer: label) }
-        guard try PollWait.readable(rawFD, events: Int16(POLLOUT), timeout: left, label: label)
-        else { continue }  // timed out: the next round throws `noSpace`
+        // The mapping, held for the wait, keeps the descriptor open.
+        guard let mapping = state.withLock({ $0.mapping }) else { throw .closed(buffer: label) }
+        let writable = try withExtendedLifetime(mapping) { () throws(EventError) -> Bool in
+          try PollWait.readable(mapping.fd.rawValue, events: Int16(POLLOUT), timeout: left, label: label)
+        }
+        guard writable else { continue }  // timed out: the next round throws `noSpace`
       }
       // Writable: not completely full, but maybe still too full for this
       // sample. Try once more, then back off before waiting again.

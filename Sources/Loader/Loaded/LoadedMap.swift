@@ -92,7 +92,7 @@ extension LoadedObject {
     /// The kernel's description of the map.
     public func info() throws(LoadError) -> MapInfo {
       try withDescriptor { (fd) throws(LoadError) in
-        do throws(SyscallError) { return try BPF.mapInfo(fd) } catch {
+        do throws(SyscallError) { return try kernel.mapInfo(fd) } catch {
           throw .kernelQuery(object: name, operation: "BPF_OBJ_GET_INFO_BY_FD", error)
         }
       }

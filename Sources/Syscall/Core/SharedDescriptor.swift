@@ -94,10 +94,12 @@ public final class SharedDescriptor: @unchecked Sendable {
   /// Whether `close()` was called.
   public var isClosed: Bool { withLock { $0.isClosing } }
 
-  /// The number, for messages and for calls made while the owner is known
-  /// to keep it open (the loader's own use before it hands the handle out).
-  /// Nil after `close()`. Never keep it: use `withDescriptor` instead.
+  /// The number while the descriptor is open, for calls made while the
+  /// caller knows it stays open: the loader's own use before it hands the
+  /// handle out, or inside a `withDescriptor` body of this same owner (a
+  /// `close()` meanwhile waits for that body). Nil once it is closed. Never
+  /// keep it: use `withDescriptor` instead.
   package var unguardedDescriptor: BorrowedFD? {
-    withLock { s in s.isClosing ? nil : s.descriptor?.borrowed }
+    withLock { s in s.descriptor?.borrowed }
   }
 }

@@ -22,15 +22,17 @@ extension FakeKernel {
 
   /// What reached the fake, in order.
   enum AttachCall: Sendable, Equatable {
-    case createLink(attachType: AttachType, program: CInt)
+    case createLink(LinkCreateAttributes)
     case rawTracepoint(name: String?, program: CInt, cookie: UInt64)
     case attach(attachType: AttachType, program: CInt?)
     case detach(attachType: AttachType)
     case updateLink(link: CInt, newProgram: CInt, oldProgram: CInt?)
     case detachLink(link: CInt)
-    case perfEventOpen(type: UInt32, config: UInt64, pid: Int32, cpu: Int32)
+    /// `fd`: the descriptor the fake returned.
+    case perfEventOpen(type: UInt32, config: UInt64, pid: Int32, cpu: Int32, fd: CInt)
     case setPerfEventProgram(event: CInt, program: CInt)
     case enablePerfEvent(event: CInt)
+    case disablePerfEvent(event: CInt)
     case createIterator(link: CInt)
     case pin(path: String)
   }
@@ -52,7 +54,7 @@ extension FakeKernel {
   }
 
   func createLink(_ attributes: LinkCreateAttributes) throws(SyscallError) -> OwnedFD {
-    record(.createLink(attachType: attributes.attachType, program: attributes.program.rawValue))
+    record(.createLink(attributes))
     if let errno = linkRefusal { throw .failed(.bpf(.linkCreate), errno) }
     let type: LinkType = switch attributes.attachType {
     case .xdp: .xdp
@@ -107,16 +109,20 @@ extension FakeKernel {
   }
 
   func openPerfEvent(_ attributes: PerfEventAttributes, pid: Int32, cpu: Int32) throws(SyscallError) -> OwnedFD {
-    record(.perfEventOpen(type: attributes.type, config: attributes.config, pid: pid, cpu: cpu))
     // A bpf-output event (what perf buffers open) gets a ring the tests can
     // write samples into; other events are plain descriptors.
     guard attributes.type == PerfEventAttributes.typeSoftware,
           attributes.config == PerfEventAttributes.softwareBPFOutput
-    else { return try Self.memfd(size: 8) }
+    else {
+      let fd = try Self.memfd(size: 8)
+      record(.perfEventOpen(type: attributes.type, config: attributes.config, pid: pid, cpu: cpu, fd: fd.rawValue))
+      return fd
+    }
     var readEnd: OwnedFD? = nil
     let ring = try FakePerfRing(cpu: cpu, readEnd: &readEnd)
     guard let fd = readEnd.take() else { throw .failed(.system("pipe"), .EBADF) }
     perfRings.withLock { $0[ring.inode] = ring }
+    record(.perfEventOpen(type: attributes.type, config: attributes.config, pid: pid, cpu: cpu, fd: fd.rawValue))
     return fd
   }
 
@@ -133,7 +139,9 @@ extension FakeKernel {
     record(.enablePerfEvent(event: event.rawValue))
   }
 
-  func disablePerfEvent(_ event: BorrowedFD) throws(SyscallError) {}
+  func disablePerfEvent(_ event: BorrowedFD) throws(SyscallError) {
+    record(.disablePerfEvent(event: event.rawValue))
+  }
 
   // Event buffers: ring buffer maps made by `makeRingBuffer`, found by the
   // inode of the descriptor a reader passes (its duplicate has the same).
