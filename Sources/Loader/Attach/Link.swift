@@ -106,10 +106,10 @@ public final class Link: Sendable {
   /// Runs `body` with the BPF link's descriptor, which stays open until
   /// `body` returns even if another thread closes the link meanwhile.
   /// Throws when this is not a BPF link or it was closed.
-  public func withFD<R>(_ body: (BorrowedFD) throws -> R) throws -> R {
+  public func withFD<R: ~Copyable>(_ body: (BorrowedFD) throws -> R) throws -> R {
     guard case .bpfLink(let link, _) = backing else { throw notABPFLink() }
-    guard let result = try link.withDescriptor(body) else { throw AttachError.linkClosed(program: programName, target: target) }
-    return result
+    return try link.withDescriptor(ifClosed: { AttachError.linkClosed(program: programName, target: target) as any Error },
+                                   body)
   }
 
   /// Whether anything is still attached through this value.

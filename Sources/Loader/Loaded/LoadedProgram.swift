@@ -60,7 +60,7 @@ extension LoadedObject {
     /// Runs `body` with the program's fd, which stays open until `body`
     /// returns even if another thread calls `close()` meanwhile; throws
     /// `LoadError.closed` once the program was closed. Do not keep the fd.
-    public func withFD<R>(_ body: (BorrowedFD) throws -> R) throws -> R {
+    public func withFD<R: ~Copyable>(_ body: (BorrowedFD) throws -> R) throws -> R {
       try descriptor.withDescriptor(ifClosed: { LoadError.closed(object: name) as any Error }, body)
     }
 
