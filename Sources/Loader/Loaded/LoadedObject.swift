@@ -49,7 +49,7 @@ public final class LoadedObject: Sendable {
   }
 
   /// An integer global variable's current value; `T` must have its size.
-  public func variable<T: FixedWidthInteger>(_ name: String, as type: T.Type = T.self) throws(LoadError) -> T {
+  public func variable<T: FixedWidthInteger & BitwiseCopyable>(_ name: String, as type: T.Type = T.self) throws(LoadError) -> T {
     let bytes = try variableBytes(name)
     guard bytes.count == MemoryLayout<T>.size else {
       throw .invalidValue(name: name, reason: "the variable has \(bytes.count) bytes, \(T.self) has \(MemoryLayout<T>.size)")
@@ -61,7 +61,7 @@ public final class LoadedObject: Sendable {
 
   /// Writes an integer global variable through the mapping (`.data`, `.bss`;
   /// `.rodata` is frozen).
-  public func setVariable<T: FixedWidthInteger>(_ name: String, to value: T) throws(LoadError) {
+  public func setVariable<T: FixedWidthInteger & BitwiseCopyable>(_ name: String, to value: T) throws(LoadError) {
     let (map, location) = try locate(name)
     guard location.size == MemoryLayout<T>.size else {
       throw .invalidValue(name: name, reason: "the variable has \(location.size) bytes, \(T.self) has \(MemoryLayout<T>.size)")
@@ -69,7 +69,7 @@ public final class LoadedObject: Sendable {
     try map.write(Object.bytes(of: value, order: byteOrder), at: location.offset)
   }
 
-  private func locate(_ name: String) throws(LoadError) -> (Map, Object.VariableLocation) {
+  func locate(_ name: String) throws(LoadError) -> (Map, Object.VariableLocation) {
     guard let location = variables[name], let map = data(location.section) else {
       throw .notFound(what: "global variable", name: name, object: self.name)
     }

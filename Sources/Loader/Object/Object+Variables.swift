@@ -36,7 +36,7 @@ extension Object {
   }
 
   /// Sets an integer global variable; `T`'s size must be the variable's size.
-  public mutating func setVariable<T: FixedWidthInteger>(_ name: String, to value: T, section: String? = nil)
+  public mutating func setVariable<T: FixedWidthInteger & BitwiseCopyable>(_ name: String, to value: T, section: String? = nil)
     throws(LoadError)
   {
     try setVariable(name, bytes: Object.bytes(of: value, order: file.byteOrder), section: section)
