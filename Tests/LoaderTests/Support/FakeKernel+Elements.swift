@@ -40,10 +40,24 @@ extension FakeKernel {
     key.prefix(4).enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) }
   }
 
+  /// Queues, stacks and bloom filters: elements without keys, in `order`
+  /// (values as keys), oldest first.
+  static func isKeyless(_ type: MapType) -> Bool { [.queue, .stack, .bloomFilter].contains(type) }
+
   func lookupElement(
     map: BorrowedFD, key: UnsafeRawPointer?, value: UnsafeMutableRawPointer, flags: ElementFlags
   ) throws(SyscallError) -> Bool {
     let (created, keySize, valueBytes, isArray) = try layout(map, .mapLookupElement)
+    if Self.isKeyless(created.attributes.type) {
+      let order = elements.withLock { $0[created.id]?.order ?? [] }
+      if created.attributes.type == .bloomFilter {
+        // The value buffer holds the value to test.
+        return order.contains(Array(UnsafeRawBufferPointer(start: value, count: valueBytes)))
+      }
+      guard let next = created.attributes.type == .queue ? order.first : order.last else { return false }
+      next.withUnsafeBytes { value.copyMemory(from: $0.baseAddress.unsafelyUnwrapped, byteCount: valueBytes) }
+      return true
+    }
     guard let key else { throw .failed(.bpf(.mapLookupElement), .EINVAL) }
     let k = Array(UnsafeRawBufferPointer(start: key, count: keySize))
     if isArray, Self.arrayIndex(k) >= created.attributes.maxEntries { return false }
@@ -57,6 +71,23 @@ extension FakeKernel {
     map: BorrowedFD, key: UnsafeRawPointer?, value: UnsafeRawPointer, flags: ElementFlags
   ) throws(SyscallError) {
     let (created, keySize, valueBytes, isArray) = try layout(map, .mapUpdateElement)
+    if Self.isKeyless(created.attributes.type) {
+      let v = Array(UnsafeRawBufferPointer(start: value, count: valueBytes))
+      let limit = Int(created.attributes.maxEntries)
+      try elements.withLock { (all) throws(SyscallError) in
+        var e = all[created.id] ?? Elements()
+        if e.order.count >= limit {
+          // Kernel: a full queue or stack takes BPF_EXIST to drop its oldest.
+          guard flags.contains(.exist), created.attributes.type != .bloomFilter else {
+            throw .failed(.bpf(.mapUpdateElement), .E2BIG)
+          }
+          e.order.removeFirst()
+        }
+        e.order.append(v)
+        all[created.id] = e
+      }
+      return
+    }
     guard let key else { throw .failed(.bpf(.mapUpdateElement), .EINVAL) }
     let k = Array(UnsafeRawBufferPointer(start: key, count: keySize))
     let v = Array(UnsafeRawBufferPointer(start: value, count: valueBytes))
@@ -116,6 +147,14 @@ extension FakeKernel {
   func lookupAndDeleteElement(
     map: BorrowedFD, key: UnsafeRawPointer?, value: UnsafeMutableRawPointer
   ) throws(SyscallError) -> Bool {
+    let (created, _, _, _) = try layout(map, .mapLookupAndDeleteElement)
+    if Self.isKeyless(created.attributes.type) {
+      guard try lookupElement(map: map, key: nil, value: value, flags: []) else { return false }
+      elements.withLock { all in
+        if created.attributes.type == .queue { all[created.id]?.order.removeFirst() } else { all[created.id]?.order.removeLast() }
+      }
+      return true
+    }
     guard try lookupElement(map: map, key: key, value: value, flags: []) else { return false }
     return try deleteElement(map: map, key: key)
   }
