@@ -110,4 +110,17 @@ public protocol KernelInterface: ProbeKernel {
   func lookupAndDeleteElement(
     map: BorrowedFD, key: UnsafeRawPointer?, value: UnsafeMutableRawPointer
   ) throws(SyscallError) -> Bool
+  /// Kernel: `BPF_MAP_LOOKUP_BATCH` (Linux 5.6): up to `count` elements after
+  /// the position in `inBatch` (nil: from the start); the next position is
+  /// written to `outBatch`.
+  func lookupBatch(
+    map: BorrowedFD, inBatch: UnsafeRawPointer?, outBatch: UnsafeMutableRawPointer,
+    keys: UnsafeMutableRawPointer, values: UnsafeMutableRawPointer, count: Int
+  ) throws(SyscallError) -> BPF.BatchResult
+  /// Kernel: `BPF_MAP_UPDATE_BATCH`; how many were stored.
+  func updateBatch(
+    map: BorrowedFD, keys: UnsafeRawPointer, values: UnsafeRawPointer, count: Int, flags: ElementFlags
+  ) throws(SyscallError) -> Int
+  /// Kernel: `BPF_MAP_DELETE_BATCH`; how many were removed.
+  func deleteBatch(map: BorrowedFD, keys: UnsafeRawPointer, count: Int) throws(SyscallError) -> Int
 }

@@ -96,6 +96,23 @@ extension SystemKernel {
     try BPF.lookupAndDelete(map: map, key: key, value: value)
   }
 
+  public func lookupBatch(
+    map: BorrowedFD, inBatch: UnsafeRawPointer?, outBatch: UnsafeMutableRawPointer,
+    keys: UnsafeMutableRawPointer, values: UnsafeMutableRawPointer, count: Int
+  ) throws(SyscallError) -> BPF.BatchResult {
+    try BPF.lookupBatch(map: map, inBatch: inBatch, outBatch: outBatch, keys: keys, values: values, count: count)
+  }
+
+  public func updateBatch(
+    map: BorrowedFD, keys: UnsafeRawPointer, values: UnsafeRawPointer, count: Int, flags: ElementFlags
+  ) throws(SyscallError) -> Int {
+    try BPF.updateBatch(map: map, keys: keys, values: values, count: count, elementFlags: flags)
+  }
+
+  public func deleteBatch(map: BorrowedFD, keys: UnsafeRawPointer, count: Int) throws(SyscallError) -> Int {
+    try BPF.deleteBatch(map: map, keys: keys, count: count)
+  }
+
   // Probes: the same one-shot loads `SystemProbeKernel` makes.
 
   public func loadBTF(_ bytes: [UInt8]) -> ProbeOutcome {

@@ -5,6 +5,11 @@ extension BPF {
     public var count: Int
     /// True when the map has no more elements (the kernel said `ENOENT`).
     public var done: Bool
+
+    package init(count: Int, done: Bool) {
+      self.count = count
+      self.done = done
+    }
   }
 
   /// Copies up to `count` elements into `keys` and `values`, starting after

@@ -159,3 +159,53 @@ extension FakeKernel {
     return try deleteElement(map: map, key: key)
   }
 }
+
+/// Batch commands over the same elements. The position token the fake hands
+/// out is the index of the next element (a u32 at the start of the buffer),
+/// which callers pass back as the kernel's is passed back; `batchRefusal`
+/// makes every batch command fail as a kernel without them does.
+extension FakeKernel {
+  func lookupBatch(
+    map: BorrowedFD, inBatch: UnsafeRawPointer?, outBatch: UnsafeMutableRawPointer,
+    keys: UnsafeMutableRawPointer, values: UnsafeMutableRawPointer, count: Int
+  ) throws(SyscallError) -> BPF.BatchResult {
+    if let errno = batchRefusal { throw .failed(.bpf(.mapLookupBatch), errno) }
+    guard let created = createdMap(map) else { throw .failed(.bpf(.mapLookupBatch), .EBADF) }
+    let keySize = Int(created.attributes.keySize)
+    let valueSize = Int(created.attributes.valueSize)
+    let start = inBatch.map { Int($0.loadUnaligned(as: UInt32.self)) } ?? 0
+    let e = elements.withLock { $0[created.id] } ?? Elements()
+    let order = e.order
+    let end = min(order.count, start + count)
+    for (i, key) in order[min(start, order.count)..<end].enumerated() {
+      key.withUnsafeBytes { keys.advanced(by: i * keySize).copyMemory(from: $0.baseAddress.unsafelyUnwrapped, byteCount: keySize) }
+      let value = e.values[key] ?? [UInt8](repeating: 0, count: valueSize)
+      value.withUnsafeBytes { values.advanced(by: i * valueSize).copyMemory(from: $0.baseAddress.unsafelyUnwrapped, byteCount: valueSize) }
+    }
+    outBatch.storeBytes(of: UInt32(end), as: UInt32.self)
+    return BPF.BatchResult(count: end - min(start, order.count), done: end >= order.count)
+  }
+
+  func updateBatch(
+    map: BorrowedFD, keys: UnsafeRawPointer, values: UnsafeRawPointer, count: Int, flags: ElementFlags
+  ) throws(SyscallError) -> Int {
+    if let errno = batchRefusal { throw .failed(.bpf(.mapUpdateBatch), errno) }
+    guard let created = createdMap(map) else { throw .failed(.bpf(.mapUpdateBatch), .EBADF) }
+    let keySize = Int(created.attributes.keySize)
+    let valueSize = Int(created.attributes.valueSize)
+    for i in 0..<count {
+      try updateElement(map: map, key: keys + i * keySize, value: values + i * valueSize, flags: flags)
+    }
+    return count
+  }
+
+  func deleteBatch(map: BorrowedFD, keys: UnsafeRawPointer, count: Int) throws(SyscallError) -> Int {
+    if let errno = batchRefusal { throw .failed(.bpf(.mapDeleteBatch), errno) }
+    guard let created = createdMap(map) else { throw .failed(.bpf(.mapDeleteBatch), .EBADF) }
+    let keySize = Int(created.attributes.keySize)
+    for i in 0..<count where !(try deleteElement(map: map, key: keys + i * keySize)) {
+      throw .failed(.bpf(.mapDeleteBatch), .ENOENT)
+    }
+    return count
+  }
+}

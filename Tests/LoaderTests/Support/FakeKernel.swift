@@ -55,6 +55,8 @@ final class FakeKernel: KernelInterface {
   let attachState = Mutex(AttachState())
   /// Refuse `BPF_LINK_CREATE` with this errno (a kernel without the link type).
   let linkRefusal: Errno?
+  /// Refuse the batch map commands with this errno (a kernel before 5.6).
+  let batchRefusal: Errno?
   /// Scripted answers to feature probes.
   let probes: FakeProbeKernel
   /// Ring buffer maps in ordinary memory, by the inode of their descriptor.
@@ -76,9 +78,10 @@ final class FakeKernel: KernelInterface {
        config: [String: String]? = ["CONFIG_BPF_SYSCALL": "y", "CONFIG_BPF_JIT": "y", "CONFIG_HZ": "250"],
        symbols: [String: UInt64] = ["__start_BTF": 0xffff_ffff_8200_0000], btf: BTF? = nil,
        refusesBTF: Bool = false, programBTF: [UInt8]? = nil, linkRefusal: Errno? = nil,
-       probes: FakeProbeKernel = FakeProbeKernel()) {
+       batchRefusal: Errno? = nil, probes: FakeProbeKernel = FakeProbeKernel()) {
     self.refusesBTF = refusesBTF
     self.linkRefusal = linkRefusal
+    self.batchRefusal = batchRefusal
     self.probes = probes
     self.programBTFBytes = programBTF
     self.cpus = cpus
