@@ -1,0 +1,52 @@
+import Glibc
+import Syscall
+import Testing
+import TestSupport
+import UAPI
+@testable import Loader
+
+/// Pinning, reopening and freezing map handles.
+@Suite struct MapPinningTests {
+  @Test func reopenedPinIsCheckedForItsType() throws {
+    let kernel = FakeKernel()
+    let fd = try kernel.createMap(MapCreateAttributes(type: .hash, keySize: 4, valueSize: 8, maxEntries: 4, name: "pinned"))
+    let map = LoadedObject.Map.adopting(fd, name: "pinned", type: .hash, keySize: 4, valueSize: 8, maxEntries: 4,
+                                        kernel: kernel)
+    try map.pin(at: "/sys/fs/bpf/fake/pinned")
+    let reopened = try LoadedObject.Map.open(pinnedAt: "/sys/fs/bpf/fake/pinned", expecting: .hash, kernel: kernel)
+    #expect(reopened.type == .hash && reopened.keySize == 4 && reopened.valueSize == 8 && reopened.maxEntries == 4)
+    #expect(reopened.name == "pinned")
+    #expect(throws: MapError.wrongType(map: "pinned", type: .hash, use: "/sys/fs/bpf/fake/pinned was expected to hold a BPF_MAP_TYPE_ARRAY")) {
+      try LoadedObject.Map.open(pinnedAt: "/sys/fs/bpf/fake/pinned", expecting: .array, kernel: kernel)
+    }
+    #expect(throws: MapError.self, "nothing pinned there") {
+      try LoadedObject.Map.open(pinnedAt: "/sys/fs/bpf/fake/none", kernel: kernel)
+    }
+  }
+
+  /// On the kernel: entries written through one handle are read through the
+  /// pin by another; a frozen map refuses writes from user space (EPERM).
+  @Test(.kernel) func pinnedMapSharesItsEntriesAndFreezes() throws {
+    let dir = try KernelSupport.bpffsDirectory()
+    defer { KernelSupport.removeBPFFSDirectory(dir) }
+    let fd = try BPF.createMap(MapCreateAttributes(type: .array, keySize: 4, valueSize: 8, maxEntries: 4, name: "tp_pin"))
+    let handle = LoadedObject.Map.adopting(fd, name: "tp_pin", type: .array, keySize: 4, valueSize: 8, maxEntries: 4)
+    defer { handle.close() }
+    try TypedMap<UInt32, UInt64>(handle).update(2, 99)
+    try handle.pin(at: "\(dir)/tp_pin")
+    let reopened = try LoadedObject.Map.open(pinnedAt: "\(dir)/tp_pin", expecting: .array)
+    defer { reopened.close() }
+    #expect(reopened.name == "tp_pin", "the kernel's name for it")
+    let view = try TypedMap<UInt32, UInt64>(reopened)
+    #expect(try view.lookup(2) == 99)
+    try reopened.freeze()
+    do {
+      try view.update(2, 100)
+      Issue.record("a frozen map took a write")
+    } catch {
+      guard case .syscall(let syscall, _) = error else { Issue.record("\(error)"); return }
+      #expect(syscall.errno == .EPERM)
+    }
+    #expect(try view.lookup(2) == 99)
+  }
+}
