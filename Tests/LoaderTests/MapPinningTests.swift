@@ -50,3 +50,24 @@ import UAPI
     #expect(try view.lookup(2) == 99)
   }
 }
+
+extension MapPinningTests {
+  /// A descriptor made elsewhere becomes a handle described by the kernel.
+  @Test(.kernel) func adoptedDescriptorIsDescribedByTheKernel() throws {
+    let fd = try BPF.createMap(MapCreateAttributes(type: .lruHash, keySize: 8, valueSize: 16, maxEntries: 32,
+                                                   name: "tp_adopt"))
+    let map = try LoadedObject.Map.adopting(fd, expecting: .lruHash)
+    defer { map.close() }
+    #expect(map.name == "tp_adopt" && map.type == .lruHash)
+    #expect(map.keySize == 8 && map.valueSize == 16 && map.maxEntries == 32)
+    do {
+      let other = try BPF.createMap(MapCreateAttributes(type: .array, keySize: 4, valueSize: 4, maxEntries: 1,
+                                                        name: "tp_other"))
+      _ = try LoadedObject.Map.adopting(other, expecting: .hash)
+      Issue.record("an array was adopted as a hash")
+    } catch let error as MapError {
+      guard case .wrongType(let name, let type, let use) = error else { Issue.record("\(error)"); return }
+      #expect(name == "tp_other" && type == .array && use.hasSuffix("was expected to hold a BPF_MAP_TYPE_HASH"))
+    }
+  }
+}

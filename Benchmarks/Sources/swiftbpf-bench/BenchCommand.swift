@@ -7,5 +7,5 @@ struct BenchCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "swiftbpf-bench",
     abstract: "Benchmark SwiftBPF against libbpf (run with -c release).",
-    subcommands: [BTFBenchmark.self, RingBufBenchmark.self])
+    subcommands: [BTFBenchmark.self, RingBufBenchmark.self, MapBenchmark.self])
 }

@@ -20,6 +20,17 @@ extension LoadedObject.Map {
     }
   }
 
+  /// A handle for a map descriptor made elsewhere (`BPF.createMap`, received
+  /// from another process), described by the kernel; the handle owns it.
+  /// With `expecting`, a map of another type is refused.
+  ///
+  /// Kernel: `BPF_OBJ_GET_INFO_BY_FD`.
+  public static func adopting(
+    _ fd: consuming OwnedFD, expecting type: MapType? = nil, kernel: any KernelInterface = SystemKernel.shared
+  ) throws(MapError) -> LoadedObject.Map {
+    try describe(fd, label: "fd \(fd.rawValue)", pinPath: nil, expecting: type, kernel: kernel)
+  }
+
   /// Opens the map pinned at `path`, described by the kernel (type, sizes,
   /// name). With `expecting`, a map of another type is refused with a typed
   /// error rather than misread.
@@ -30,15 +41,21 @@ extension LoadedObject.Map {
   ) throws(MapError) -> LoadedObject.Map {
     let fd: OwnedFD
     do throws(SyscallError) { fd = try kernel.openPinned(at: path) } catch { throw .syscall(error, map: path) }
+    return try describe(fd, label: path, pinPath: path, expecting: type, kernel: kernel)
+  }
+
+  private static func describe(
+    _ fd: consuming OwnedFD, label: String, pinPath: String?, expecting type: MapType?, kernel: any KernelInterface
+  ) throws(MapError) -> LoadedObject.Map {
     let info: MapInfo
-    do throws(SyscallError) { info = try kernel.mapInfo(fd.borrowed) } catch { throw .syscall(error, map: path) }
-    let name = info.name.isEmpty ? path : info.name
+    do throws(SyscallError) { info = try kernel.mapInfo(fd.borrowed) } catch { throw .syscall(error, map: label) }
+    let name = info.name.isEmpty ? label : info.name
     if let type, info.type != type {
-      throw .wrongType(map: name, type: info.type, use: "\(path) was expected to hold a \(type)")
+      throw .wrongType(map: name, type: info.type, use: "\(label) was expected to hold a \(type)")
     }
     return LoadedObject.Map(
       kernel: kernel, name: name, sectionName: nil, type: info.type, keySize: info.keySize,
-      valueSize: info.valueSize, maxEntries: info.maxEntries, flags: info.flags, pinPath: path,
+      valueSize: info.valueSize, maxEntries: info.maxEntries, flags: info.flags, pinPath: pinPath,
       isReused: true, isFrozen: false, fd: fd, mapping: nil)
   }
 }

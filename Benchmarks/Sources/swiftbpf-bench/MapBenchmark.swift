@@ -1,0 +1,97 @@
+import ArgumentParser
+import LibBPFHarness
+import SwiftBPF
+
+/// `swiftbpf-bench maps`: element operations on one u32 -> u64 hash map,
+/// ours (`TypedMap`) against libbpf's calls, interleaved in the same run:
+/// single lookups and updates (one system call each: the targets are
+/// ≤ 1.1× libbpf's time), a walk of every key, and a batch read of every
+/// entry (target ≤ 1.0×). Both sides sum what they read and the sums are
+/// compared. Needs root (CAP_BPF).
+struct MapBenchmark: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "maps", abstract: "Map element operations: SwiftBPF TypedMap vs libbpf.")
+
+  @Option(help: "Entries in the hash map.")
+  var entries = 1_000_000
+
+  @Option(help: "Keys per timed lookup/update round.")
+  var operations = 100_000
+
+  @Option(help: "Timed rounds per side.")
+  var iterations = 10
+
+  @Option(help: "Elements per batch read.")
+  var batch = 4096
+
+  func run() throws {
+    let fd = try BPF.createMap(MapCreateAttributes(
+      type: .hash, keySize: 4, valueSize: 8, maxEntries: UInt32(entries), name: "bench_map"))
+    let raw = fd.rawValue
+    let handle = try LoadedObject.Map.adopting(fd, expecting: .hash)
+    defer { handle.close() }
+    let map = try TypedMap<UInt32, UInt64>(handle)
+    // Fill (untimed): key i * Knuth's multiplier, value key * 3.
+    let all = (0..<UInt32(entries)).map { $0 &* 2_654_435_761 }
+    _ = try map.update(all.map { (key: $0, value: UInt64($0) * 3) })
+    var generator = SystemRandomNumberGenerator()
+    let keys = (0..<operations).map { _ in all[Int.random(in: 0..<all.count, using: &generator)] }
+    let expected = keys.reduce(UInt64(0)) { $0 &+ UInt64($1) * 3 }
+
+    var report = Report(title: "Map operations: a \(entries)-entry u32 -> u64 hash, \(operations) keys per round")
+    report.notes.append(Report.machine() + ", libbpf " + String(cString: lbh_version()))
+
+    var oursSum: UInt64 = 0, theirsSum: UInt64 = 0
+    let (lookupOurs, lookupTheirs) = try Timing.measurePair(warmup: 1, iterations: iterations, {
+      var sum: UInt64 = 0
+      for key in keys { sum &+= try map.lookup(key) ?? 0 }
+      oursSum = sum
+    }, {
+      theirsSum = keys.withUnsafeBufferPointer { lbh_map_lookup_each(raw, $0.baseAddress, Int32($0.count)) }
+    })
+    try check("lookup", oursSum, theirsSum, expected)
+    report.addTime("\(operations) single lookups", ours: lookupOurs, libbpf: lookupTheirs, target: 1.1)
+
+    let (updateOurs, updateTheirs) = try Timing.measurePair(warmup: 1, iterations: iterations, {
+      for key in keys { try map.update(key, UInt64(key) * 3) }
+    }, {
+      let result = keys.withUnsafeBufferPointer { lbh_map_update_each(raw, $0.baseAddress, Int32($0.count)) }
+      if result != 0 { throw BenchError.mismatch("libbpf update: errno \(-result)") }
+    })
+    report.addTime("\(operations) single updates", ours: updateOurs, libbpf: updateTheirs, target: 1.1)
+
+    var oursKeys = 0, theirsKeys: Int64 = 0
+    let (walkOurs, walkTheirs) = try Timing.measurePair(warmup: 0, iterations: max(1, iterations / 5), {
+      var n = 0
+      for _ in map.keys { n += 1 }
+      oursKeys = n
+    }, {
+      var keySum: UInt64 = 0
+      theirsKeys = lbh_map_walk_keys(raw, &keySum)
+    })
+    if oursKeys != entries || theirsKeys != Int64(entries) {
+      throw BenchError.mismatch("walk: ours \(oursKeys) keys, libbpf \(theirsKeys), expected \(entries)")
+    }
+    report.addTime("walk all \(entries) keys", ours: walkOurs, libbpf: walkTheirs)
+
+    let total = all.reduce(UInt64(0)) { $0 &+ UInt64($1) * 3 }
+    var batchOurs: UInt64 = 0, batchTheirs: UInt64 = 0
+    let (readOurs, readTheirs) = try Timing.measurePair(warmup: 1, iterations: max(1, iterations / 2), {
+      batchOurs = try map.lookupAll(batchSize: batch).reduce(UInt64(0)) { $0 &+ $1.value }
+    }, {
+      var sum: UInt64 = 0
+      let n = lbh_map_lookup_all_batched(raw, UInt32(batch), &sum)
+      if n != Int64(entries) { throw BenchError.mismatch("libbpf batch read \(n) entries") }
+      batchTheirs = sum
+    })
+    try check("batch read", batchOurs, batchTheirs, total)
+    report.addTime("batch-read all \(entries) entries", ours: readOurs, libbpf: readTheirs, target: 1.0)
+    print(report.render())
+  }
+
+  func check(_ what: String, _ ours: UInt64, _ theirs: UInt64, _ expected: UInt64) throws {
+    guard ours == expected, theirs == expected else {
+      throw BenchError.mismatch("\(what): ours summed \(ours), libbpf \(theirs), expected \(expected)")
+    }
+  }
+}
