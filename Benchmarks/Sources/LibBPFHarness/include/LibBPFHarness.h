@@ -28,7 +28,8 @@ uint32_t lbh_type_count(const void *btf);
 /// Returns the number of bytes produced, or a negative errno.
 int64_t lbh_dump_c(const void *btf, int fd);
 
-// The ring buffer benchmark's functions (in their own file).
+// The ring buffer and map benchmarks' functions (in their own files).
 #include "RingBufHarness.h"
+#include "MapHarness.h"
 
 #endif
