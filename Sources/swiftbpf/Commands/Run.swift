@@ -141,7 +141,8 @@ struct Run: ParsableCommand {
   private func printMaps(_ loaded: LoadedObject) {
     for map in loaded.maps where map.sectionName == nil {
       guard MapContents.isDumpable(map.type) else {
-        print("map '\(map.name)' (\(map.type.kernelName))")
+        let id = (try? map.info().id).map { "id \($0), " } ?? ""
+        print("map '\(map.name)' (\(id)\(map.type.kernelName))")
         continue
       }
       do {

@@ -22,9 +22,12 @@ struct MapContents {
   var entries: [Entry]
 
   /// Types whose elements cannot be walked with `BPF_MAP_GET_NEXT_KEY`:
-  /// event buffers, queues, stacks, bloom filters, arenas.
+  /// event buffers, queues, stacks, bloom filters, arenas, and the local
+  /// storages (keyed by a task, socket, inode or cgroup fd: the kernel
+  /// answers ENOTSUPP).
   static let keyless: Set<MapType> = [
     .ringbuf, .userRingbuf, .perfEventArray, .queue, .stack, .bloomFilter, .arena,
+    .taskStorage, .skStorage, .inodeStorage, .cgrpStorage,
   ]
 
   /// Kernel: the types whose lookup copies one value per possible CPU.
