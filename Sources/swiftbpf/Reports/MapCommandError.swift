@@ -9,6 +9,7 @@ enum MapCommandError: Error, CustomStringConvertible {
   case ambiguousName(String, ids: [UInt32])
   case notDumpable(map: String, id: UInt32, type: MapType)
   case syscall(SyscallError, map: String, id: UInt32?)
+  case possibleCPUsUnknown(map: String, id: UInt32)
 
   var description: String {
     switch self {
@@ -22,6 +23,8 @@ enum MapCommandError: Error, CustomStringConvertible {
       "\(ids.count) maps are named '\(name)' (ids \(ids.map(String.init).joined(separator: ", "))): dump one with id N"
     case .notDumpable(let map, let id, let type):
       "map '\(map)' (id \(id)) is a \(type.kernelName): it has no keys to walk, so no entries to dump"
+    case .possibleCPUsUnknown(let map, let id):
+      "map '\(map)' (id \(id)) is per-CPU, and /sys/devices/system/cpu/possible cannot be read to size its values"
     case .syscall(let error, let map, let id):
       "map '\(map)'\(id.map { " (id \($0))" } ?? ""): \(error)"
     }

@@ -1,3 +1,4 @@
+import Foundation
 import SwiftBPF
 
 /// A map's entries read from the kernel as raw bytes, with the map's BTF
@@ -47,6 +48,11 @@ struct MapContents {
     guard isDumpable(info.type) else { throw .notDumpable(map: label, id: info.id, type: info.type) }
     let isPerCPU = perCPUTypes.contains(info.type)
     let slot = (Int(info.valueSize) + 7) / 8 * 8
+    // The kernel writes a slot for every possible CPU: a guessed count
+    // could be too small for what it writes, so no list, no dump.
+    guard !isPerCPU || FileManager.default.isReadableFile(atPath: "/sys/devices/system/cpu/possible") else {
+      throw .possibleCPUsUnknown(map: label, id: info.id)
+    }
     let cpus = isPerCPU ? SystemKernel.shared.possibleCPUCount() : 1
     let keySize = Int(info.keySize)
     let valueBytes = isPerCPU ? slot * cpus : Int(info.valueSize)
