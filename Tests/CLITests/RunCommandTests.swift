@@ -1,4 +1,5 @@
 import Foundation
+import SwiftBPF
 import Testing
 import TestSupport
 
@@ -125,5 +126,49 @@ struct RunCommandTests {
     let run = try swiftbpf(["run", Fixture.object("ringbuf.bpf.o").path, "--duration", "1", "--event-type", "nope"])
     #expect(run.status != 0)
     #expect(run.stderr.contains("nope"))
+  }
+
+  /// No fixture program fills a declared map from a hook `run` attaches
+  /// (maps.bpf.o's writer is a test-run raw_tp), so the test fills one: it
+  /// writes into `pinned_counts` through its pin while the run is going.
+  @Test("--maps prints each declared map with its entries decoded when the run ends")
+  func printsMaps() throws {
+    let pins = "/sys/fs/bpf/swiftbpf-runmaps-\(getpid())"
+    try FileManager.default.createDirectory(atPath: pins, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: pins) }
+    let run = try Background(["run", Fixture.object("maps.bpf.o").path, "--maps", "--pin", pins, "--duration", "2"])
+    try run.waitUntilRunning()
+    let map = try BPF.getPinned(at: "\(pins)/pinned_counts")
+    for (key, value) in [(UInt32(5), UInt64(99)), (UInt32(6), UInt64(1) << 40)] {
+      try withUnsafeBytes(of: key) { k in
+        try withUnsafeBytes(of: value) { v in
+          try BPF.update(map: map.borrowed, key: k.baseAddress, value: v.baseAddress!)
+        }
+      }
+    }
+    #expect(run.waitForExit() == 0, "\(run.stderr)")
+    let lines = run.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    // The filled map, decoded from clang's BTF (u32 key, u64 value).
+    let header = try #require(lines.firstIndex { $0.hasPrefix("map 'pinned_counts' (id ") }, "\(run.stdout)")
+    #expect(lines[header].hasSuffix("BPF_MAP_TYPE_HASH): 2 entries"))
+    #expect(Set(lines[header + 1 ... header + 2]) == ["  key: 5  value: 99", "  key: 6  value: 1099511627776"])
+    // Empty maps print their name and no entries; arrays every index.
+    let hash = try #require(lines.firstIndex { $0.hasPrefix("map 'hash_map' (id ") })
+    #expect(lines[hash].hasSuffix("): 0 entries"))
+    #expect(lines[hash + 1].hasPrefix("map '"))
+    let array = try #require(lines.firstIndex { $0.hasPrefix("map 'array_map' (id ") })
+    #expect(lines[array + 1 ... array + 8] == ArraySlice((0..<8).map { "  key: \($0)  value: 0" }))
+    // Ring and perf buffers by name only; data sections not at all.
+    #expect(lines.contains { $0.hasPrefix("map 'ring_buffer' (id ") && $0.hasSuffix(", BPF_MAP_TYPE_RINGBUF)") })
+    #expect(lines.contains { $0.hasPrefix("map 'perf_events' (id ") && $0.hasSuffix(", BPF_MAP_TYPE_PERF_EVENT_ARRAY)") })
+    #expect(!run.stdout.contains("cannot read"))
+
+    // ringbuf.bpf.o has a .bss: a data section, left out; its rings by name.
+    let rings = try swiftbpf(["run", Fixture.object("ringbuf.bpf.o").path, "--maps", "--duration", "0.5"])
+    #expect(rings.status == 0, "\(rings.stderr)")
+    let ringLines = rings.stdout.split(separator: "\n").filter { $0.hasPrefix("map '") }
+    #expect(ringLines.count == 3, "\(rings.stdout)")
+    #expect(ringLines.allSatisfy { $0.hasSuffix("RINGBUF)") })
+    #expect(!rings.stdout.contains(".bss"))
   }
 }

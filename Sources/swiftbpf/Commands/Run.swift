@@ -4,10 +4,11 @@ import Glibc
 import Synchronization
 import SwiftBPF
 
-/// `swiftbpf run OBJ [--duration SECONDS] [--event-type NAME] [--verbose]`: load the
-/// object, auto-attach every program whose SEC() name says where, and print
-/// the events of its ring buffers and perf buffers until Ctrl-C or the
-/// duration ends; then detach and exit 0.
+/// `swiftbpf run OBJ [--duration SECONDS] [--event-type NAME] [--maps] [--pin DIR] [--verbose]`:
+/// load the object, auto-attach every program whose SEC() name says where,
+/// and print the events of its ring buffers and perf buffers until Ctrl-C or
+/// the duration ends; with `--maps`, print the object's maps and their
+/// entries; then detach and exit 0.
 struct Run: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Load a BPF object, attach its programs and print their events.",
@@ -15,7 +16,9 @@ struct Run: ParsableCommand {
       Events are printed one per line, prefixed by the map they came from: as hex bytes, or \
       field by field with --event-type NAME (a struct in the object's BTF). Attach progress \
       and lost samples go to stderr, and with --verbose the loader's log. Ctrl-C (or the end \
-      of --duration) detaches and exits 0.
+      of --duration) detaches and exits 0. With --maps, each map the object declares \
+      (not its data sections) is printed when the run ends, with its entries decoded from \
+      the object's BTF; ring and perf buffers by name only.
       """)
 
   @Argument(help: "A BPF ELF object built by clang (-target bpf -g).")
@@ -29,6 +32,12 @@ struct Run: ParsableCommand {
 
   @Option(name: .long, help: "Target BTF for CO-RE instead of the running kernel's.")
   var targetBtf: String?
+
+  @Flag(name: .long, help: "When the run ends, print each map the object declares with its entries.")
+  var maps = false
+
+  @Option(name: .long, help: "Pin root for maps with pinning by name (default /sys/fs/bpf).")
+  var pin: String?
 
   @OptionGroup var logging: LoggingOptions
 
@@ -51,7 +60,9 @@ struct Run: ParsableCommand {
     let stop = StopSignal()
     // OpenOptions' default logger goes to the backend bootstrapped in main:
     // silent, or everything on stderr with --verbose.
-    let opened = try Object.open(path: object, options: OpenOptions(targetBTFPath: targetBtf))
+    var options = OpenOptions(targetBTFPath: targetBtf)
+    if let pin { options.pinRoot = pin }
+    let opened = try Object.open(path: object, options: options)
     let decoder = try eventType.map { name throws -> EventDecoder in
       guard let bytes = opened.file.btf else { throw BTFFileError.noBTF(object) }
       return try EventDecoder(btf: BTF(bytes: bytes), structName: name, order: opened.file.byteOrder)
@@ -120,7 +131,28 @@ struct Run: ParsableCommand {
       // Events reach a pipe as they happen, not when the buffer fills.
       if printed > 0 { fflush(nil) }
     }
+    if maps { printMaps(loaded) }
     if failures > 0 { throw ExitCode(1) }
+  }
+
+  /// The object's own maps (data sections are variables, not tables), read
+  /// while the programs are still attached. A map that cannot be read is
+  /// reported under its name and the others still print.
+  private func printMaps(_ loaded: LoadedObject) {
+    for map in loaded.maps where map.sectionName == nil {
+      guard MapContents.isDumpable(map.type) else {
+        let id = (try? map.info().id).map { "id \($0), " } ?? ""
+        print("map '\(map.name)' (\(id)\(map.type.kernelName))")
+        continue
+      }
+      do {
+        let contents = try map.withFD { fd in try MapContents.read(fd, name: map.name) }
+        print(MapDumpReport(contents: contents).text, terminator: "")
+      } catch {
+        print("map '\(map.name)' (\(map.type.kernelName)): cannot read its entries: \(error)")
+      }
+    }
+    fflush(nil)
   }
 
   private func log(_ line: String) {
