@@ -24,6 +24,9 @@ struct MapBenchmark: ParsableCommand {
   @Option(help: "Elements per batch read.")
   var batch = 4096
 
+  @Option(help: "Profiling aid: run only one side's lookups (ours or libbpf) this many rounds, untimed.")
+  var onlyLookups: String? = nil
+
   func run() throws {
     let fd = try BPF.createMap(MapCreateAttributes(
       type: .hash, keySize: 4, valueSize: 8, maxEntries: UInt32(entries), name: "bench_map"))
@@ -37,6 +40,19 @@ struct MapBenchmark: ParsableCommand {
     var generator = SystemRandomNumberGenerator()
     let keys = (0..<operations).map { _ in all[Int.random(in: 0..<all.count, using: &generator)] }
     let expected = keys.reduce(UInt64(0)) { $0 &+ UInt64($1) * 3 }
+
+    if let side = onlyLookups {
+      var sum: UInt64 = 0
+      for _ in 0..<iterations {
+        if side == "ours" {
+          for key in keys { sum &+= try map.lookup(key) ?? 0 }
+        } else {
+          sum &+= keys.withUnsafeBufferPointer { lbh_map_lookup_each(raw, $0.baseAddress, Int32($0.count)) }
+        }
+      }
+      print("\(side): sum \(sum)")
+      return
+    }
 
     var report = Report(title: "Map operations: a \(entries)-entry u32 -> u64 hash, \(operations) keys per round")
     report.notes.append(Report.machine() + ", libbpf " + String(cString: lbh_version()))

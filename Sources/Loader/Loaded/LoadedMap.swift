@@ -24,9 +24,9 @@ extension LoadedObject {
     public let isReused: Bool
     /// Programs may read but user space may not change it (`.rodata`, `.kconfig`).
     public let isFrozen: Bool
-    let descriptor: SharedDescriptor
+    @usableFromInline let descriptor: SharedDescriptor
     /// The kernel it lives in (struct_ops links and event readers use it).
-    let kernel: any KernelInterface
+    @usableFromInline let kernel: any KernelInterface
     let mapping: Mutex<MappedRegion?>
     let preparedValue = Mutex<[UInt8]?>(nil)
 
@@ -74,6 +74,7 @@ extension LoadedObject {
 
     /// `withFD` for bodies with a typed error; `closed` makes the error
     /// given for a closed map.
+    @inlinable
     func withDescriptor<R: ~Copyable, E: Error>(
       closed: () -> E, _ body: (BorrowedFD) throws(E) -> R
     ) throws(E) -> R {

@@ -7,10 +7,11 @@ import Syscall
 /// counts (C `{u64; u32}` is 16 bytes; the Swift mirror's size is 12, its
 /// stride 16). Either may equal the map's size; the bytes beyond the Swift
 /// size are zeroed on the way in and ignored on the way out.
+@usableFromInline
 struct ElementLayout: Sendable {
   /// The map's size of this part, in bytes.
-  let byteCount: Int
-  let alignment: Int
+  @usableFromInline let byteCount: Int
+  @usableFromInline let alignment: Int
 
   init<T: BitwiseCopyable>(_ type: T.Type, mapSize: UInt32, part: MapError.Part, map: String) throws(MapError) {
     let size = MemoryLayout<T>.size
@@ -26,7 +27,7 @@ struct ElementLayout: Sendable {
   // nil; `unsafelyUnwrapped` says so without a branch on the hot path.
 
   /// Runs `body` with `value`'s bytes, zero-padded to the map's size.
-  @inline(__always)
+  @inlinable
   func withBytes<T: BitwiseCopyable, R, E: Error>(
     of value: T, _ body: (UnsafeRawPointer) throws(E) -> R
   ) throws(E) -> R {
@@ -39,7 +40,7 @@ struct ElementLayout: Sendable {
   }
 
   /// Runs `body` with room for one element; `read` loads it back.
-  @inline(__always)
+  @inlinable
   func withRoom<R, E: Error>(_ body: (UnsafeMutableRawPointer) throws(E) -> R) throws(E) -> R {
     try withUnsafeTemporaryAllocation(byteCount: max(byteCount, 1), alignment: alignment) { buffer throws(E) -> R in
       try body(buffer.baseAddress.unsafelyUnwrapped)

@@ -18,8 +18,8 @@ import UAPI
 /// to the kernel the map lives in, real or fake.
 public struct TypedMap<Key: BitwiseCopyable, Value: BitwiseCopyable>: Sendable {
   public let map: LoadedObject.Map
-  let key: ElementLayout
-  let value: ElementLayout
+  @usableFromInline let key: ElementLayout
+  @usableFromInline let value: ElementLayout
 
   /// Map types whose values are not plain data, or have no keys.
   static var refusedTypes: [MapType: String] {
@@ -40,7 +40,7 @@ public struct TypedMap<Key: BitwiseCopyable, Value: BitwiseCopyable>: Sendable {
   }
 
   /// Runs a kernel call with the map's descriptor held open.
-  @inline(__always)
+  @inlinable
   func withKernel<R>(
     _ body: (any KernelInterface, BorrowedFD) throws(SyscallError) -> R
   ) throws(MapError) -> R {
@@ -54,6 +54,7 @@ public struct TypedMap<Key: BitwiseCopyable, Value: BitwiseCopyable>: Sendable {
   ///
   /// Kernel: `BPF_MAP_LOOKUP_ELEM` (`flags`: `.lock` for maps whose value
   /// holds a `bpf_spin_lock`).
+  @inlinable
   public func lookup(_ key: Key, flags: ElementFlags = []) throws(MapError) -> Value? {
     try withKernel { (kernel, fd) throws(SyscallError) -> Value? in
       try self.key.withBytes(of: key) { (k) throws(SyscallError) -> Value? in
@@ -69,6 +70,7 @@ public struct TypedMap<Key: BitwiseCopyable, Value: BitwiseCopyable>: Sendable {
   /// `.noExist` (create only), `.exist` (replace only), `.lock`.
   ///
   /// Kernel: `BPF_MAP_UPDATE_ELEM`.
+  @inlinable
   public func update(_ key: Key, _ newValue: Value, flags: ElementFlags = .any) throws(MapError) {
     try withKernel { (kernel, fd) throws(SyscallError) in
       try self.key.withBytes(of: key) { (k) throws(SyscallError) in
@@ -107,6 +109,7 @@ public struct TypedMap<Key: BitwiseCopyable, Value: BitwiseCopyable>: Sendable {
   /// the end. A `key` no longer in a hash map restarts the walk at the first.
   ///
   /// Kernel: `BPF_MAP_GET_NEXT_KEY`.
+  @inlinable
   public func nextKey(after key: Key?) throws(MapError) -> Key? {
     try withKernel { (kernel, fd) throws(SyscallError) -> Key? in
       try self.key.withRoom { (next) throws(SyscallError) -> Key? in

@@ -21,16 +21,20 @@ import Glibc
 /// race and the stress tests could not be checked under `--sanitize=thread`.
 // @unchecked Sendable: `state` is only read or written with `lock` held.
 public final class SharedDescriptor: @unchecked Sendable {
-  private struct State: ~Copyable {
-    var descriptor: OwnedFD?
+  @usableFromInline
+  struct State: ~Copyable {
+    @usableFromInline var descriptor: OwnedFD?
     /// Bodies running now.
-    var users = 0
+    @usableFromInline var users = 0
     /// `close()` was called: no new uses; the last user closes.
-    var isClosing = false
+    @usableFromInline var isClosing = false
+
+    @usableFromInline
+    init(descriptor: consuming OwnedFD?) { self.descriptor = descriptor }
   }
 
-  private let lock: UnsafeMutablePointer<pthread_mutex_t>
-  private var state: State
+  @usableFromInline let lock: UnsafeMutablePointer<pthread_mutex_t>
+  @usableFromInline var state: State
 
   public init(_ descriptor: consuming OwnedFD) {
     lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
@@ -44,7 +48,8 @@ public final class SharedDescriptor: @unchecked Sendable {
     lock.deallocate()
   }
 
-  private func withLock<R: ~Copyable>(_ body: (inout State) -> R) -> R {
+  @inlinable
+  func withLock<R: ~Copyable>(_ body: (inout State) -> R) -> R {
     pthread_mutex_lock(lock)
     defer { pthread_mutex_unlock(lock) }
     return body(&state)
@@ -52,6 +57,7 @@ public final class SharedDescriptor: @unchecked Sendable {
 
   /// Runs `body` with the descriptor, which stays open until `body` returns;
   /// nil (without running `body`) once `close()` was called.
+  @inlinable
   public func withDescriptor<R: ~Copyable, E: Error>(_ body: (BorrowedFD) throws(E) -> R) throws(E) -> R? {
     let lent: BorrowedFD? = withLock { s in
       guard !s.isClosing, let fd = s.descriptor?.borrowed else { return nil }
@@ -64,6 +70,7 @@ public final class SharedDescriptor: @unchecked Sendable {
   }
 
   /// `withDescriptor` that throws `closed()` once `close()` was called.
+  @inlinable
   public func withDescriptor<R: ~Copyable, E: Error>(
     ifClosed closed: () -> E, _ body: (BorrowedFD) throws(E) -> R
   ) throws(E) -> R {
@@ -73,7 +80,8 @@ public final class SharedDescriptor: @unchecked Sendable {
     }
   }
 
-  private func endUse() {
+  @usableFromInline
+  func endUse() {
     let last: OwnedFD? = withLock { s in
       s.users -= 1
       return s.users == 0 && s.isClosing ? s.descriptor.take() : nil
