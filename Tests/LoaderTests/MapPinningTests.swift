@@ -71,3 +71,30 @@ extension MapPinningTests {
     }
   }
 }
+
+extension MapPinningTests {
+  /// By id: the same map (its entries), through the fake and on the kernel.
+  @Test func openedByIDOverTheFake() throws {
+    let kernel = FakeKernel()
+    let fd = try kernel.createMap(MapCreateAttributes(type: .hash, keySize: 4, valueSize: 8, maxEntries: 4, name: "byid"))
+    let map = LoadedObject.Map.adopting(fd, name: "byid", type: .hash, keySize: 4, valueSize: 8, maxEntries: 4,
+                                        kernel: kernel)
+    try TypedMap<UInt32, UInt64>(map).update(1, 11)
+    let id = try map.info().id
+    let again = try LoadedObject.Map.open(id: id, expecting: .hash, kernel: kernel)
+    #expect(try TypedMap<UInt32, UInt64>(again).lookup(1) == 11)
+    #expect(throws: MapError.self) { try LoadedObject.Map.open(id: id + 100, kernel: kernel) }
+  }
+
+  @Test(.kernel) func openedByIDOnTheKernel() throws {
+    let fd = try BPF.createMap(MapCreateAttributes(type: .hash, keySize: 4, valueSize: 8, maxEntries: 4, name: "tp_byid"))
+    let map = try LoadedObject.Map.adopting(fd)
+    defer { map.close() }
+    try TypedMap<UInt32, UInt64>(map).update(3, 33)
+    let again = try LoadedObject.Map.open(id: try map.info().id, expecting: .hash)
+    defer { again.close() }
+    #expect(again.name == "tp_byid")
+    #expect(try TypedMap<UInt32, UInt64>(again).lookup(3) == 33)
+    #expect(throws: MapError.self) { try LoadedObject.Map.open(id: try map.info().id, expecting: .array) }
+  }
+}

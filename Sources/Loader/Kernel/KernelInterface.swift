@@ -123,4 +123,6 @@ public protocol KernelInterface: ProbeKernel {
   ) throws(SyscallError) -> Int
   /// Kernel: `BPF_MAP_DELETE_BATCH`; how many were removed.
   func deleteBatch(map: BorrowedFD, keys: UnsafeRawPointer, count: Int) throws(SyscallError) -> Int
+  /// Kernel: `BPF_MAP_GET_FD_BY_ID` (needs CAP_SYS_ADMIN).
+  func openMap(id: UInt32) throws(SyscallError) -> OwnedFD
 }

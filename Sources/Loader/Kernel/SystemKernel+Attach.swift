@@ -113,6 +113,10 @@ extension SystemKernel {
     try BPF.deleteBatch(map: map, keys: keys, count: count)
   }
 
+  public func openMap(id: UInt32) throws(SyscallError) -> OwnedFD {
+    try BPF.open(.map, id: id)
+  }
+
   // Probes: the same one-shot loads `SystemProbeKernel` makes.
 
   public func loadBTF(_ bytes: [UInt8]) -> ProbeOutcome {

@@ -44,6 +44,18 @@ extension LoadedObject.Map {
     return try describe(fd, label: path, pinPath: path, expecting: type, kernel: kernel)
   }
 
+  /// Opens the map with kernel id `id` (as `bpftool map list` shows it),
+  /// described by the kernel; with `expecting`, another type is refused.
+  ///
+  /// Kernel: `BPF_MAP_GET_FD_BY_ID` (needs CAP_SYS_ADMIN).
+  public static func open(
+    id: UInt32, expecting type: MapType? = nil, kernel: any KernelInterface = SystemKernel.shared
+  ) throws(MapError) -> LoadedObject.Map {
+    let fd: OwnedFD
+    do throws(SyscallError) { fd = try kernel.openMap(id: id) } catch { throw .syscall(error, map: "id \(id)") }
+    return try describe(fd, label: "id \(id)", pinPath: nil, expecting: type, kernel: kernel)
+  }
+
   private static func describe(
     _ fd: consuming OwnedFD, label: String, pinPath: String?, expecting type: MapType?, kernel: any KernelInterface
   ) throws(MapError) -> LoadedObject.Map {

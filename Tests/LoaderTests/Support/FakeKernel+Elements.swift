@@ -209,3 +209,14 @@ extension FakeKernel {
     return count
   }
 }
+
+extension FakeKernel {
+  /// The created map with this id, as a new descriptor of the same file
+  /// (so its elements are the same map's).
+  func openMap(id: UInt32) throws(SyscallError) -> OwnedFD {
+    guard let created = state.withLock({ s in s.maps.first { $0.id == id } }) else {
+      throw .failed(.bpf(.mapGetFDByID), .ENOENT)
+    }
+    return try BorrowedFD(created.fd).duplicate()
+  }
+}
