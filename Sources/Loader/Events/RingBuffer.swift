@@ -1,3 +1,4 @@
+import ELFReader
 import Glibc
 import Synchronization
 import Syscall
@@ -36,6 +37,10 @@ public final class RingBuffer: Sendable {
   public let label: String
   /// Bytes in the data area (the map's `max_entries`).
   public let capacity: Int
+  /// The record type the map declares (`__type(value, struct event)`), when
+  /// the reader was made from a loaded map that has one; `events(of:)`
+  /// checks its Swift type against it.
+  public let recordType: MapDefinition.RecordType?
 
   /// Kernel: `BPF_RINGBUF_BUSY_BIT`, `BPF_RINGBUF_DISCARD_BIT`, `BPF_RINGBUF_HDR_SZ`.
   static let busyBit: UInt32 = 1 << 31
@@ -58,7 +63,12 @@ public final class RingBuffer: Sendable {
 
   /// Maps the ring buffer `map` (a descriptor of a `BPF_MAP_TYPE_RINGBUF` map,
   /// which is duplicated: the caller keeps ownership of `map`) of `kernel`.
-  public init(map: BorrowedFD, kernel: any KernelInterface = SystemKernel.shared) throws(EventError) {
+  /// `recordType` is what the map's definition declares, if known (a bare
+  /// descriptor does not tell: the kernel keeps no record type).
+  public init(
+    map: BorrowedFD, recordType: MapDefinition.RecordType? = nil,
+    kernel: any KernelInterface = SystemKernel.shared
+  ) throws(EventError) {
     let (info, name) = try EventMap.inspect(map, expecting: .ringbuf, kernel: kernel)
     let fd = try EventMap.duplicate(map, name)
     let size = Int(info.maxEntries)
@@ -78,6 +88,7 @@ public final class RingBuffer: Sendable {
     }
     label = name
     capacity = size
+    self.recordType = recordType
     state = Mutex(State(
       mapping: mapping, consumerPosition: consumerBase,
       producerPosition: UnsafeRawPointer(producerBase),
@@ -131,6 +142,15 @@ public final class RingBuffer: Sendable {
 
   /// `consume` that also stops once `byteLimit` bytes of records were handed out.
   func consume(limit: Int, byteLimit: Int, _ body: (RawSpan) -> Void) throws(EventError) -> Int {
+    try consume(limit: limit, byteLimit: byteLimit) { span in
+      body(span)
+      return true
+    }
+  }
+
+  /// `consume` whose `body` may stop the walk: returning false consumes
+  /// that record and hands out no more.
+  func consume(limit: Int, byteLimit: Int, _ body: (RawSpan) -> Bool) throws(EventError) -> Int {
     try state.withLock { (s) throws(EventError) -> Int in
       guard s.mapping != nil else { throw .closed(buffer: label) }
       return try Self.drain(s, capacity: capacity, label: label, limit: limit, byteLimit: byteLimit, body)
@@ -142,7 +162,7 @@ public final class RingBuffer: Sendable {
   @inline(__always)
   static func drain(
     _ s: State, capacity: Int, label: String, limit: Int, byteLimit: Int,
-    _ body: (RawSpan) -> Void
+    _ body: (RawSpan) -> Bool
   ) throws(EventError) -> Int {
     let mask = UInt64(capacity - 1)
     // Start from the page rather than our copy, so that another consumer
@@ -169,14 +189,16 @@ public final class RingBuffer: Sendable {
         // loading it now so the miss overlaps with `body`. Any masked offset
         // is mapped memory.
         if total >= 64 { SharedMemory.prefetch(s.data + Int(next & mask)) }
+        var goOn = true
         if word & discardBit == 0 {
-          body(RawSpan(_unsafeBytes: UnsafeRawBufferPointer(start: header + headerSize, count: length)))
+          goOn = body(RawSpan(_unsafeBytes: UnsafeRawBufferPointer(start: header + headerSize, count: length)))
           count += 1
           bytes &+= length
         }
         position = next
         SharedMemory.storeRelease64(s.consumerPosition, position)
         progressed = true
+        if !goOn { return count }
       }
       if !progressed { break }
     }
