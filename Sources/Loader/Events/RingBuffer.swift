@@ -19,6 +19,8 @@ import UAPI
 ///   let seq = record.unsafeLoadUnaligned(as: UInt64.self)
 /// }
 /// for try await bytes in ring.events { ... }   // [UInt8] per record
+/// for try await event in try ring.events(of: ExecEvent.self) { ... }  // loaded once, size checked
+/// for try await batch in ring.batches { try batch.forEach { record in ... } }  // in place
 /// ```
 ///
 /// One consumer at a time: `consume` and `poll` hold a lock for the whole
