@@ -52,7 +52,6 @@ struct RingBufferWalkTests {
       var out: [[UInt8]] = []
       _ = try RingBuffer.drain(state, capacity: capacity, label: "fake", limit: limit, byteLimit: .max) {
         out.append($0.withUnsafeBytes { Array($0) })
-        return true
       }
       return out
     }

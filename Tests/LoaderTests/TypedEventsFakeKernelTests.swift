@@ -67,6 +67,29 @@ import TestSupport
     #expect(producer.consumerPosition == producer.producerPosition)
   }
 
+  @Test(.timeLimit(.minutes(1)))
+  func misfitsFirstAndInARowEachThrowInTheirPlace() async throws {
+    let kernel = FakeKernel()
+    let (map, producer) = try kernel.makeRingBuffer(size: 4096, name: "typed")
+    let ring = try RingBuffer(map: map)
+    defer { ring.close() }
+    producer.produce([1])
+    producer.produce([1, 2])
+    producer.produce(Self.bytes(Self.sample(1)))
+    producer.produce([UInt8](repeating: 0, count: 17))
+    var iterator = try ring.events(of: Sample.self).makeAsyncIterator()
+    var outcomes: [String] = []
+    for _ in 0..<4 {
+      do {
+        if let value = try await iterator.next() { outcomes.append("seq \(value.seq)") }
+      } catch let error as EventError {
+        guard case .recordSizeMismatch(_, _, _, let size) = error else { throw error }
+        outcomes.append("misfit \(size)")
+      }
+    }
+    #expect(outcomes == ["misfit 1", "misfit 2", "seq 1", "misfit 17"])
+  }
+
   @Test func sizeOrStrideFitLongerRecordsNeedAllowLonger() async throws {
     let kernel = FakeKernel()
     let (map, producer) = try kernel.makeRingBuffer(size: 4096)

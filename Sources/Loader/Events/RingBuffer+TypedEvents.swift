@@ -45,15 +45,24 @@ extension RingBuffer {
     }
   }
 
-  /// Values loaded from the ring, handed out one by one; a size error waits
-  /// behind the values read before its record.
+  /// Values copied out of the ring, handed out one by one. A misfit record
+  /// is consumed like the others and leaves an error at its place: thrown
+  /// when the values read before it have been handed out.
   final class TypedBatch<Record: BitwiseCopyable> {
     let buffer: RingBuffer
     let batchSize: Int
     let rule: RecordSizeRule
-    var records: [Record] = []
+    /// The batch's records, `stride` apart: raw memory rather than a
+    /// `[Record]`, because this generic class is not specialized for the
+    /// caller's type (it lives in another module), and a generic array
+    /// append per record costs more than the record copy itself.
+    var storage = UnsafeMutableRawPointer.allocate(byteCount: 0, alignment: MemoryLayout<Record>.alignment)
+    var capacity = 0
+    var count = 0
     var index = 0
-    var pending: EventError?
+    /// Errors and the record index they come before, in order.
+    var failures: [(before: Int, error: EventError)] = []
+    var failureIndex = 0
 
     init(buffer: RingBuffer, batchSize: Int, rule: RecordSizeRule) {
       self.buffer = buffer
@@ -61,35 +70,56 @@ extension RingBuffer {
       self.rule = rule
     }
 
+    deinit { storage.deallocate() }
+
+    /// Room for one more record.
+    func reserveOne() {
+      guard count == capacity else { return }
+      let grown = max(64, capacity * 2)
+      let stride = MemoryLayout<Record>.stride
+      let fresh = UnsafeMutableRawPointer.allocate(byteCount: grown * stride, alignment: MemoryLayout<Record>.alignment)
+      fresh.copyMemory(from: storage, byteCount: count * stride)
+      storage.deallocate()
+      storage = fresh
+      capacity = grown
+    }
+
     func next() async throws(EventError) -> Record? {
-      if index < records.count {
-        defer { index += 1 }
-        return records[index]
-      }
-      records.removeAll(keepingCapacity: true)
-      index = 0
-      if let error = pending.take() { throw error }
       while true {
+        if failureIndex < failures.count, failures[failureIndex].before == index {
+          failureIndex += 1
+          throw failures[failureIndex - 1].error
+        }
+        if index < count {
+          index += 1
+          return storage.load(fromByteOffset: (index - 1) * MemoryLayout<Record>.stride, as: Record.self)
+        }
+        count = 0
+        index = 0
+        failures.removeAll(keepingCapacity: true)
+        failureIndex = 0
         if Task.isCancelled { return nil }
+        let size = MemoryLayout<Record>.size
+        let stride = MemoryLayout<Record>.stride
         do {
-          _ = try buffer.consume(limit: batchSize, byteLimit: .max) { span -> Bool in
+          _ = try buffer.consume(limit: batchSize, byteLimit: .max) { span in
             guard rule.accepts(span.byteCount) else {
-              pending = rule.mismatch(buffer: buffer.label, recordSize: span.byteCount)
-              return false
+              failures.append((count, rule.mismatch(buffer: buffer.label, recordSize: span.byteCount)))
+              return
             }
-            // The one copy: from the ring into the batch's storage.
-            records.append(span.unsafeLoadUnaligned(fromByteOffset: 0, as: Record.self))
-            return true
+            reserveOne()
+            // The one copy out of the ring: the record's first `size` bytes.
+            let target = storage + count * stride
+            span.withUnsafeBytes { bytes in
+              if let base = bytes.baseAddress { target.copyMemory(from: base, byteCount: size) }
+            }
+            count += 1
           }
         } catch {
           if case .closed = error { return nil }
           throw error
         }
-        if !records.isEmpty {
-          index = 1
-          return records[0]
-        }
-        if let error = pending.take() { throw error }
+        if count > 0 || !failures.isEmpty { continue }
         guard try await buffer.waitForRecords() else { return nil }
       }
     }

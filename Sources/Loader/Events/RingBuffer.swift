@@ -144,15 +144,6 @@ public final class RingBuffer: Sendable {
 
   /// `consume` that also stops once `byteLimit` bytes of records were handed out.
   func consume(limit: Int, byteLimit: Int, _ body: (RawSpan) -> Void) throws(EventError) -> Int {
-    try consume(limit: limit, byteLimit: byteLimit) { span in
-      body(span)
-      return true
-    }
-  }
-
-  /// `consume` whose `body` may stop the walk: returning false consumes
-  /// that record and hands out no more.
-  func consume(limit: Int, byteLimit: Int, _ body: (RawSpan) -> Bool) throws(EventError) -> Int {
     try state.withLock { (s) throws(EventError) -> Int in
       guard s.mapping != nil else { throw .closed(buffer: label) }
       return try Self.drain(s, capacity: capacity, label: label, limit: limit, byteLimit: byteLimit, body)
@@ -164,7 +155,7 @@ public final class RingBuffer: Sendable {
   @inline(__always)
   static func drain(
     _ s: State, capacity: Int, label: String, limit: Int, byteLimit: Int,
-    _ body: (RawSpan) -> Bool
+    _ body: (RawSpan) -> Void
   ) throws(EventError) -> Int {
     let mask = UInt64(capacity - 1)
     // Start from the page rather than our copy, so that another consumer
@@ -191,16 +182,14 @@ public final class RingBuffer: Sendable {
         // loading it now so the miss overlaps with `body`. Any masked offset
         // is mapped memory.
         if total >= 64 { SharedMemory.prefetch(s.data + Int(next & mask)) }
-        var goOn = true
         if word & discardBit == 0 {
-          goOn = body(RawSpan(_unsafeBytes: UnsafeRawBufferPointer(start: header + headerSize, count: length)))
+          body(RawSpan(_unsafeBytes: UnsafeRawBufferPointer(start: header + headerSize, count: length)))
           count += 1
           bytes &+= length
         }
         position = next
         SharedMemory.storeRelease64(s.consumerPosition, position)
         progressed = true
-        if !goOn { return count }
       }
       if !progressed { break }
     }
