@@ -94,7 +94,42 @@ struct BTFMapDecoder {
     }
     definition.keySize = keySize ?? 0
     definition.valueSize = valueSize ?? 0
+    if definition.type == .ringbuf || definition.type == .userRingbuf {
+      try moveRecordType(&definition, name)
+    }
     return Decoded(definition: definition, valuesOffset: valuesOffset)
+  }
+
+  /// A ring buffer's `__type(value, T)` names its records' type, not a
+  /// value size: the kernel refuses a ring buffer whose key or value size is
+  /// not 0 (`ringbuf_map_alloc`), so `T` becomes the definition's record type
+  /// and the sizes stay 0. A key, or a value size without a type, has no
+  /// meaning there and is refused with the kernel's reason.
+  func moveRecordType(_ definition: inout MapDefinition, _ map: String) throws {
+    guard definition.keySize == 0, definition.keyTypeID == nil else {
+      throw ELFError.badMap(file: file, map: map, reason: "a ring buffer has no key: the kernel needs key size 0 (remove its key/key_size)")
+    }
+    guard let id = definition.valueTypeID else {
+      guard definition.valueSize == 0 else {
+        throw ELFError.badMap(file: file, map: map, reason: "a ring buffer's value_size must be 0 (the kernel's rule); declare its record type with __type(value, struct ...) instead")
+      }
+      return
+    }
+    definition.recordType = MapDefinition.RecordType(
+      typeID: id, name: try cName(of: id), size: Int(definition.valueSize))
+    definition.valueTypeID = nil
+    definition.valueSize = 0
+  }
+
+  /// `struct event`, `union u`, `enum e`, or the bare name (typedefs, integers).
+  func cName(of id: BTF.TypeID) throws -> String {
+    let name = try btf.nameString(of: id)
+    switch try btf[id] {
+    case .struct: return name.isEmpty ? "struct (anonymous)" : "struct \(name)"
+    case .union: return name.isEmpty ? "union (anonymous)" : "union \(name)"
+    case .enum, .enum64: return name.isEmpty ? "enum (anonymous)" : "enum \(name)"
+    default: return name.isEmpty ? "type \(id.rawValue)" : name
+    }
   }
 
   /// `__uint(name, n)`: `int (*name)[n]` gives `n`.

@@ -48,6 +48,11 @@ public struct MapDefinition: Sendable, Hashable {
   public var initialValues: [InitialValue]
   /// For struct_ops maps: the ops struct, its data and its programs.
   public var structOps: StructOpsDefinition?
+  /// For ring buffers: the record type named by `__type(value, struct event)`.
+  /// The kernel needs key and value size 0 for `BPF_MAP_TYPE_RINGBUF` and
+  /// `BPF_MAP_TYPE_USER_RINGBUF`, so such a declaration is kept here (for
+  /// readers to check their Swift type against) and `valueSize` stays 0.
+  public var recordType: RecordType?
 
   public init(
     name: String, origin: Origin, sectionName: String, sectionIndex: Int, offset: UInt64,
@@ -55,7 +60,7 @@ public struct MapDefinition: Sendable, Hashable {
     keyTypeID: BTF.TypeID? = nil, valueTypeID: BTF.TypeID? = nil, maxEntries: UInt32 = 0,
     flags: UInt32 = 0, numaNode: UInt32 = 0, mapExtra: UInt64 = 0, pinning: Pinning = .none,
     innerMaps: [MapDefinition] = [], initialValues: [InitialValue] = [],
-    structOps: StructOpsDefinition? = nil
+    structOps: StructOpsDefinition? = nil, recordType: RecordType? = nil
   ) {
     self.name = name
     self.origin = origin
@@ -76,10 +81,29 @@ public struct MapDefinition: Sendable, Hashable {
     self.innerMaps = innerMaps
     self.initialValues = initialValues
     self.structOps = structOps
+    self.recordType = recordType
   }
 
   /// The inner map template, if this is a map-in-map with `__array(values, ...)`.
   public var innerMap: MapDefinition? { innerMaps.first }
+
+  /// The C type of a ring buffer's records, declared in its map definition.
+  public struct RecordType: Sendable, Hashable, CustomStringConvertible {
+    /// The type's id in the object's BTF.
+    public var typeID: BTF.TypeID
+    /// Its C spelling for messages: `struct event`, `u64`.
+    public var name: String
+    /// `sizeof` the type, from its BTF.
+    public var size: Int
+
+    public init(typeID: BTF.TypeID, name: String, size: Int) {
+      self.typeID = typeID
+      self.name = name
+      self.size = size
+    }
+
+    public var description: String { "\(name) (\(size) bytes)" }
+  }
 
   /// Where a map definition comes from.
   public enum Origin: String, Sendable, Hashable {

@@ -137,7 +137,15 @@ struct InspectCommandTests {
       let ours = try #require(maps.first { $0["name"] as? String == map.name }, "\(map.name)")
       #expect(ours["type"] as? String == MapType(rawValue: map.type).kernelName, "\(map.name)")
       #expect(ours["keySize"] as? UInt32 == map.keySize, "\(map.name)")
-      #expect(ours["valueSize"] as? UInt32 == map.valueSize, "\(map.name)")
+      if let record = ours["recordType"] as? [String: Any] {
+        // A ring buffer's __type(value, T): libbpf 1.1 reads T's size as the
+        // value size (and the kernel refuses the map); we keep it as the
+        // record type and create the map with value size 0.
+        #expect(ours["valueSize"] as? UInt32 == 0, "\(map.name)")
+        #expect((record["size"] as? Int).map(UInt32.init) == map.valueSize, "\(map.name)")
+      } else {
+        #expect(ours["valueSize"] as? UInt32 == map.valueSize, "\(map.name)")
+      }
       #expect(ours["maxEntries"] as? UInt32 == map.maxEntries, "\(map.name)")
       #expect(ours["flags"] as? UInt32 == map.flags, "\(map.name)")
     }

@@ -103,6 +103,51 @@ import UAPI
     #expect(map.type == .bloomFilter)
   }
 
+  /// A ring buffer's `__type(value, T)` becomes its record type: value size
+  /// 0 for the kernel, T's name and size for readers.
+  @Test(.enabled(if: shouldRun, "needs clang"))
+  func ringBufferValueTypeIsTheRecordType() throws {
+    let (_, bytes) = try Self.compile("""
+      struct event { __u64 seq; __u32 pid; __u32 kind; char comm[16]; };
+      struct {
+        __uint(type, BPF_MAP_TYPE_RINGBUF);
+        __uint(max_entries, 4096);
+        __type(value, struct event);
+      } ring SEC(".maps");
+      struct {
+        __uint(type, BPF_MAP_TYPE_USER_RINGBUF);
+        __uint(max_entries, 4096);
+        __type(value, __u64);
+      } user SEC(".maps");
+      SEC("syscall") int p(void *ctx) { return 0; }
+      """)
+    let object = try ObjectFile(bytes: bytes, name: "typed.bpf.o")
+    let ring = try #require(object.map(named: "ring"))
+    #expect(ring.keySize == 0 && ring.valueSize == 0 && ring.valueTypeID == nil)
+    #expect(ring.recordType?.name == "struct event")
+    #expect(ring.recordType?.size == 32)
+    let user = try #require(object.map(named: "user"))
+    #expect(user.valueSize == 0)
+    #expect(user.recordType?.name == "__u64")
+    #expect(user.recordType?.size == 8)
+  }
+
+  /// A key or a bare value size on a ring buffer: the kernel refuses both.
+  @Test(.enabled(if: shouldRun, "needs clang"), arguments: ["__type(key, __u32);", "__uint(value_size, 8);"])
+  func rejectsRingBufferKeyOrValueSize(_ attribute: String) throws {
+    let (_, bytes) = try Self.compile("""
+      struct {
+        __uint(type, BPF_MAP_TYPE_RINGBUF);
+        __uint(max_entries, 4096);
+        \(attribute)
+      } ring SEC(".maps");
+      SEC("syscall") int p(void *ctx) { return 0; }
+      """)
+    let error = try #require(throws: ELFError.self) { try ObjectFile(bytes: bytes, name: "ring.bpf.o") }
+    guard case .badMap("ring.bpf.o", "ring", let reason) = error else { Issue.record("\(error)"); return }
+    #expect(reason.contains("the kernel"))
+  }
+
   @Test(.enabled(if: shouldRun, "needs clang"))
   func rejectsConflictingKeySize() throws {
     let (_, bytes) = try Self.compile("""

@@ -55,6 +55,13 @@ import UAPI
         let target = try #require(pointer?.int("type_id"))
         #expect(map.keyTypeID?.rawValue == UInt32(target), "\(map.name)")
         keySize = btf.size(of: target)
+      case "value" where map.type == .ringbuf || map.type == .userRingbuf:
+        // A ring buffer's value type is its record type; the kernel wants
+        // value size 0, so the size lives in `recordType`.
+        let target = try #require(pointer?.int("type_id"))
+        #expect(map.valueTypeID == nil, "\(map.name)")
+        #expect(map.recordType?.typeID.rawValue == UInt32(target), "\(map.name)")
+        #expect(map.recordType?.size == btf.size(of: target), "\(map.name)")
       case "value":
         let target = try #require(pointer?.int("type_id"))
         #expect(map.valueTypeID?.rawValue == UInt32(target), "\(map.name)")

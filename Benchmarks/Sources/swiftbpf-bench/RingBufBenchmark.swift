@@ -139,6 +139,70 @@ struct RingBufBenchmark: ParsableCommand {
     }
     report.addTime("  same, `for try await` over RingBuffer.events", ours: Timing(samples: asyncTimes), libbpf: nil)
     report.notes.append("\(eventSize) B events through the async sequence: \(rate(Timing(samples: asyncTimes)))")
+
+    // Typed values (one load per record, no array) where a Swift type of the
+    // event's size is at hand, and zero-copy batches (records read in place).
+    var typedTimes: [UInt64] = [], batchTimes: [UInt64] = []
+    for round in 0 ..< warmup + iterations {
+      if eventSize == MemoryLayout<SixteenByteEvent>.size {
+        let ring = try FilledRing(size: ringSize, eventSize: eventSize, events: events)
+        let ours = try RingBuffer(map: ring.map.borrowed)
+        let elapsed = try Self.timeAsync {
+          var seen = 0
+          for try await event in try ours.events(of: SixteenByteEvent.self) {
+            blackHole(event.seq)
+            seen += 1
+            if seen == events { break }
+          }
+        }
+        ours.close()
+        if round >= warmup { typedTimes.append(elapsed) }
+      }
+      let ring = try FilledRing(size: ringSize, eventSize: eventSize, events: events)
+      let ours = try RingBuffer(map: ring.map.borrowed)
+      let elapsed = try Self.timeAsync {
+        var seen = 0
+        for try await batch in ours.batches {
+          var sum: UInt64 = 0
+          try batch.forEach { record in sum &+= record.unsafeLoadUnaligned(fromByteOffset: 0, as: UInt64.self) }
+          blackHole(sum)
+          seen += batch.count
+          if seen >= events { break }
+        }
+      }
+      ours.close()
+      if round >= warmup { batchTimes.append(elapsed) }
+    }
+    if !typedTimes.isEmpty {
+      report.addTime("  same, `for try await` over RingBuffer.events(of:)", ours: Timing(samples: typedTimes), libbpf: nil)
+      report.notes.append("\(eventSize) B events as typed values: \(rate(Timing(samples: typedTimes)))")
+    }
+    report.addTime("  same, `for try await` over RingBuffer.batches", ours: Timing(samples: batchTimes), libbpf: nil)
+    report.notes.append("\(eventSize) B events in zero-copy batches: \(rate(Timing(samples: batchTimes)))")
+  }
+
+  /// The 16-byte event the producer writes: the sequence number, then padding.
+  struct SixteenByteEvent: BitwiseCopyable {
+    var seq: UInt64
+    var rest: UInt64
+  }
+
+  /// Times `body` on a task (blocking this thread until it is done).
+  static func timeAsync(_ body: @escaping @Sendable () async throws -> Void) throws -> UInt64 {
+    let done = DispatchSemaphore(value: 0)
+    nonisolated(unsafe) var result: Result<UInt64, any Error> = .success(0)
+    Task {
+      do {
+        let start = monotonicNanoseconds()
+        try await body()
+        result = .success(monotonicNanoseconds() - start)
+      } catch {
+        result = .failure(error)
+      }
+      done.signal()
+    }
+    done.wait()
+    return try result.get()
   }
 
   /// Times iterating `ring.events` for `count` records (blocking this thread).

@@ -15,10 +15,11 @@ extension LoadedObject.Map {
 }
 
 extension RingBuffer {
-  /// Reads the `BPF_MAP_TYPE_RINGBUF` map `map`.
+  /// Reads the `BPF_MAP_TYPE_RINGBUF` map `map`; its declared record type
+  /// (`map.recordType`) comes along for `events(of:)` to check against.
   public convenience init(map: LoadedObject.Map) throws(EventError) {
     let fd = try map.duplicateForEvents()
-    try self.init(map: fd.borrowed, kernel: map.kernel)
+    try self.init(map: fd.borrowed, recordType: map.recordType, kernel: map.kernel)
   }
 }
 

@@ -24,6 +24,17 @@ public enum EventError: Error, Sendable, Equatable, CustomStringConvertible {
   case noSpace(buffer: String, needed: Int, available: Int)
   /// The buffer was closed; nothing more can be read or written.
   case closed(buffer: String)
+  /// A record's byte count does not fit the Swift type a typed stream reads
+  /// (`events(of:)`): shorter than the type, or longer without `allowLonger`.
+  /// The record was consumed (skipped); the stream may be iterated on.
+  case recordSizeMismatch(buffer: String, swiftType: String, swiftSize: Int, recordSize: Int)
+  /// The Swift type given to `events(of:)` is not the size of the record
+  /// type the map declares (`__type(value, struct event)`): neither its
+  /// `MemoryLayout` size nor its stride equals the C type's size.
+  case recordTypeMismatch(buffer: String, swiftType: String, swiftSize: Int, declaredType: String, declaredSize: Int)
+  /// A zero-copy batch was read after its iterator moved on (or ended): its
+  /// records have been given back to the producer.
+  case batchExpired(buffer: String)
 
   public var description: String {
     switch self {
@@ -41,6 +52,12 @@ public enum EventError: Error, Sendable, Equatable, CustomStringConvertible {
       return "\(buffer): no room for \(needed) bytes (\(available) free); the consumer has not drained the ring"
     case .closed(let buffer):
       return "\(buffer): the buffer is closed"
+    case .recordSizeMismatch(let buffer, let type, let size, let record):
+      return "\(buffer): a \(record)-byte record does not fit \(type) (\(size) bytes)"
+    case .recordTypeMismatch(let buffer, let type, let size, let declared, let declaredSize):
+      return "\(buffer): \(type) is \(size) bytes but the map declares its records as \(declared) (\(declaredSize) bytes)"
+    case .batchExpired(let buffer):
+      return "\(buffer): the batch was read after the iteration moved past it; its records are gone"
     }
   }
 }

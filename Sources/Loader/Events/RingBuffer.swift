@@ -1,3 +1,4 @@
+import ELFReader
 import Glibc
 import Synchronization
 import Syscall
@@ -18,6 +19,8 @@ import UAPI
 ///   let seq = record.unsafeLoadUnaligned(as: UInt64.self)
 /// }
 /// for try await bytes in ring.events { ... }   // [UInt8] per record
+/// for try await event in try ring.events(of: ExecEvent.self) { ... }  // loaded once, size checked
+/// for try await batch in ring.batches { try batch.forEach { record in ... } }  // in place
 /// ```
 ///
 /// One consumer at a time: `consume` and `poll` hold a lock for the whole
@@ -36,6 +39,10 @@ public final class RingBuffer: Sendable {
   public let label: String
   /// Bytes in the data area (the map's `max_entries`).
   public let capacity: Int
+  /// The record type the map declares (`__type(value, struct event)`), when
+  /// the reader was made from a loaded map that has one; `events(of:)`
+  /// checks its Swift type against it.
+  public let recordType: MapDefinition.RecordType?
 
   /// Kernel: `BPF_RINGBUF_BUSY_BIT`, `BPF_RINGBUF_DISCARD_BIT`, `BPF_RINGBUF_HDR_SZ`.
   static let busyBit: UInt32 = 1 << 31
@@ -58,7 +65,12 @@ public final class RingBuffer: Sendable {
 
   /// Maps the ring buffer `map` (a descriptor of a `BPF_MAP_TYPE_RINGBUF` map,
   /// which is duplicated: the caller keeps ownership of `map`) of `kernel`.
-  public init(map: BorrowedFD, kernel: any KernelInterface = SystemKernel.shared) throws(EventError) {
+  /// `recordType` is what the map's definition declares, if known (a bare
+  /// descriptor does not tell: the kernel keeps no record type).
+  public init(
+    map: BorrowedFD, recordType: MapDefinition.RecordType? = nil,
+    kernel: any KernelInterface = SystemKernel.shared
+  ) throws(EventError) {
     let (info, name) = try EventMap.inspect(map, expecting: .ringbuf, kernel: kernel)
     let fd = try EventMap.duplicate(map, name)
     let size = Int(info.maxEntries)
@@ -78,6 +90,7 @@ public final class RingBuffer: Sendable {
     }
     label = name
     capacity = size
+    self.recordType = recordType
     state = Mutex(State(
       mapping: mapping, consumerPosition: consumerBase,
       producerPosition: UnsafeRawPointer(producerBase),

@@ -191,7 +191,7 @@ extension LoadContext {
       kernel: kernel,
       name: spec.name, sectionName: spec.sectionName, type: a.type, keySize: a.keySize, valueSize: a.valueSize,
       maxEntries: a.maxEntries, flags: a.flags, pinPath: pinPath, isReused: reused, isFrozen: frozen,
-      fd: fd, mapping: mapping)
+      recordType: spec.recordType, fd: fd, mapping: mapping)
   }
 
   /// The initial value of an internal map, nil for other maps.

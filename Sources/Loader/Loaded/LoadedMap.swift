@@ -1,3 +1,4 @@
+import ELFReader
 import Synchronization
 import Syscall
 import UAPI
@@ -24,6 +25,10 @@ extension LoadedObject {
     public let isReused: Bool
     /// Programs may read but user space may not change it (`.rodata`, `.kconfig`).
     public let isFrozen: Bool
+    /// For a ring buffer declared with `__type(value, struct event)`: that
+    /// type's name and size, which `RingBuffer.events(of:)` checks a Swift
+    /// type against. The kernel knows nothing of it (its value size is 0).
+    public let recordType: MapDefinition.RecordType?
     @usableFromInline let descriptor: SharedDescriptor
     /// The kernel it lives in (struct_ops links and event readers use it).
     @usableFromInline let kernel: any KernelInterface
@@ -39,7 +44,7 @@ extension LoadedObject {
 
     init(kernel: any KernelInterface, name: String, sectionName: String?, type: MapType, keySize: UInt32, valueSize: UInt32,
          maxEntries: UInt32, flags: MapFlags, pinPath: String?, isReused: Bool, isFrozen: Bool,
-         fd: consuming OwnedFD, mapping: consuming MappedRegion?) {
+         recordType: MapDefinition.RecordType? = nil, fd: consuming OwnedFD, mapping: consuming MappedRegion?) {
       self.name = name
       self.sectionName = sectionName
       self.type = type
@@ -50,6 +55,7 @@ extension LoadedObject {
       self.pinPath = pinPath
       self.isReused = isReused
       self.isFrozen = isFrozen
+      self.recordType = recordType
       self.descriptor = SharedDescriptor(fd)
       self.kernel = kernel
       self.mapping = Mutex(mapping)
@@ -59,10 +65,11 @@ extension LoadedObject {
     /// tests and fakes).
     package static func adopting(
       _ fd: consuming OwnedFD, name: String, type: MapType, keySize: UInt32 = 4, valueSize: UInt32 = 4,
-      maxEntries: UInt32 = 1, kernel: any KernelInterface = SystemKernel.shared
+      maxEntries: UInt32 = 1, recordType: MapDefinition.RecordType? = nil,
+      kernel: any KernelInterface = SystemKernel.shared
     ) -> Map {
       Map(kernel: kernel, name: name, sectionName: nil, type: type, keySize: keySize, valueSize: valueSize, maxEntries: maxEntries,
-          flags: [], pinPath: nil, isReused: true, isFrozen: false, fd: fd, mapping: nil)
+          flags: [], pinPath: nil, isReused: true, isFrozen: false, recordType: recordType, fd: fd, mapping: nil)
     }
 
     /// Runs `body` with the map's fd, which stays open until `body`

@@ -45,6 +45,9 @@ extension Object {
     public var reusedMap: LoadedObject.Map?
     /// Create the map (false: skip it; programs using it then fail to load).
     public var autoCreate: Bool
+    /// A ring buffer's declared record type (`__type(value, struct event)`);
+    /// the map itself is created with key and value size 0.
+    public let recordType: MapDefinition.RecordType?
 
     init(definition d: MapDefinition) {
       name = d.name
@@ -62,6 +65,7 @@ extension Object {
       pinning = d.pinning
       reusedMap = nil
       autoCreate = true
+      recordType = d.recordType
     }
 
     init(dataSection section: DataSection, objectName: String, readOnly: Bool) {
@@ -80,6 +84,7 @@ extension Object {
       pinning = .none
       reusedMap = nil
       autoCreate = true
+      recordType = nil
     }
 
     init(kconfigFor objectName: String) {
@@ -98,6 +103,7 @@ extension Object {
       pinning = .none
       reusedMap = nil
       autoCreate = true
+      recordType = nil
     }
 
     /// The name the kernel gets: at most 15 bytes.

@@ -47,6 +47,14 @@ struct InspectReport: Encodable {
     var maxEntries: UInt32
     var flags: UInt32
     var pinning: String
+    /// A ring buffer's `__type(value, T)`: T, whose size is not the map's
+    /// value size (0 for the kernel). Absent for other maps.
+    var recordType: RecordTypeEntry?
+  }
+
+  struct RecordTypeEntry: Encodable {
+    var name: String
+    var size: Int
   }
 
   struct DataSectionEntry: Encodable {
@@ -109,7 +117,8 @@ struct InspectReport: Encodable {
       MapEntry(
         name: map.name, type: map.type.kernelName, keySize: map.keySize,
         valueSize: map.valueSize, maxEntries: map.maxEntries, flags: map.flags,
-        pinning: map.pinning.description)
+        pinning: map.pinning.description,
+        recordType: map.recordType.map { RecordTypeEntry(name: $0.name, size: $0.size) })
     }
     dataSections = file.dataSections.map {
       DataSectionEntry(name: $0.name, size: $0.size, readonly: $0.isReadOnly)

@@ -1,3 +1,4 @@
+import ELFReader
 import Glibc
 import Loader
 import Synchronization
@@ -148,12 +149,16 @@ extension FakeKernel {
 
   /// A ring buffer map of `size` data bytes in ordinary memory, as a handle
   /// of this kernel, and the fake producer that writes into it.
-  func makeRingBuffer(size: Int, name: String = "fake_ring") throws -> (LoadedObject.Map, FakeRingBuffer) {
+  /// `recordType` is what a map definition would declare with
+  /// `__type(value, ...)`; the handle carries it as a load would.
+  func makeRingBuffer(
+    size: Int, name: String = "fake_ring", recordType: MapDefinition.RecordType? = nil
+  ) throws -> (LoadedObject.Map, FakeRingBuffer) {
     let ring = try FakeRingBuffer(size: size, name: name)
     guard let fd = ring.takeMapFD() else { throw SyscallError.failed(.system("pipe2"), .EBADF) }
     ringBuffers.withLock { $0[ring.inode] = ring }
     let map = LoadedObject.Map.adopting(fd, name: name, type: .ringbuf, keySize: 0, valueSize: 0,
-                                        maxEntries: UInt32(size), kernel: self)
+                                        maxEntries: UInt32(size), recordType: recordType, kernel: self)
     return (map, ring)
   }
 
