@@ -34,15 +34,10 @@ final class FakePerfRing: @unchecked Sendable {
 
   init(cpu: Int32, readEnd: inout OwnedFD?) throws(SyscallError) {
     self.cpu = cpu
-    var ends: [CInt] = [-1, -1]
-    guard pipe(&ends) == 0 else { throw .current(.system("pipe")) }
-    for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
-    _ = fcntl(ends[1], F_SETFL, O_NONBLOCK)
-    let read = try OwnedFD.adopt(ends[0])
-    wakeWrite = try OwnedFD.adopt(ends[1])
-    var status = stat()
-    guard fstat(read.rawValue, &status) == 0 else { throw .current(.system("fstat")) }
-    inode = status.st_ino
+    let wake = try WakePipe()
+    let read = wake.read
+    wakeWrite = wake.write
+    inode = wake.inode
     readEnd = consume read
   }
 

@@ -43,15 +43,10 @@ final class FakeRingBuffer: @unchecked Sendable {
           base != MAP_FAILED
     else { throw .current(.system("mmap")) }
     view = base
-    var ends: [CInt] = [-1, -1]
-    guard pipe(&ends) == 0 else { throw .current(.system("pipe")) }
-    for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
-    _ = fcntl(ends[1], F_SETFL, O_NONBLOCK)
-    let read = try OwnedFD.adopt(ends[0])
-    wakeWrite = try OwnedFD.adopt(ends[1])
-    var status = stat()
-    guard fstat(read.rawValue, &status) == 0 else { throw .current(.system("fstat")) }
-    inode = status.st_ino
+    let wake = try WakePipe()
+    let read = wake.read
+    wakeWrite = wake.write
+    inode = wake.inode
     pendingMapFD = Mutex(Optional(read))
   }
 
@@ -119,5 +114,28 @@ final class FakeRingBuffer: @unchecked Sendable {
       }
     }
     return MappedRegion(adoptingMapping: UnsafeMutableRawBufferPointer(start: base, count: length))
+  }
+}
+
+/// The descriptor the fake hands out for a ring (the read end of a pipe:
+/// pollable like the kernel's, with an inode of its own by which the fake
+/// finds the ring again) and the end it writes to wake readers.
+struct WakePipe: ~Copyable {
+  let read: OwnedFD
+  let write: OwnedFD
+  let inode: ino_t
+
+  init() throws(SyscallError) {
+    var ends: [CInt] = [-1, -1]
+    guard pipe(&ends) == 0 else { throw .current(.system("pipe")) }
+    for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+    _ = fcntl(ends[1], F_SETFL, O_NONBLOCK)
+    var status = stat()
+    guard fstat(ends[0], &status) == 0 else { throw .current(.system("fstat")) }
+    let readEnd = try OwnedFD.adopt(ends[0])
+    let writeEnd = try OwnedFD.adopt(ends[1])
+    read = readEnd
+    write = writeEnd
+    inode = status.st_ino
   }
 }
