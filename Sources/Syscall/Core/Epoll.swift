@@ -2,53 +2,53 @@ import CBPFSys
 import Glibc
 
 /// An epoll instance (owned descriptor) for waiting on ring buffers and perf buffers.
-public struct Epoll: ~Copyable, Sendable {
-  public let fd: OwnedFD
+package struct Epoll: ~Copyable, Sendable {
+  package let fd: OwnedFD
 
   /// epoll event bits. Kernel: `EPOLLIN` 0x1, `EPOLLOUT` 0x4, `EPOLLERR` 0x8,
   /// `EPOLLHUP` 0x10, `EPOLLONESHOT` 1 << 30, `EPOLLET` 1 << 31
   /// (include/uapi/linux/eventpoll.h).
-  public struct Events: OptionSet, Sendable, Hashable {
-    public let rawValue: UInt32
-    public init(rawValue: UInt32) { self.rawValue = rawValue }
-    public static let readable = Events(rawValue: 0x001)
-    public static let writable = Events(rawValue: 0x004)
-    public static let error = Events(rawValue: 0x008)
-    public static let hangUp = Events(rawValue: 0x010)
+  package struct Events: OptionSet, Sendable, Hashable {
+    package let rawValue: UInt32
+    package init(rawValue: UInt32) { self.rawValue = rawValue }
+    package static let readable = Events(rawValue: 0x001)
+    package static let writable = Events(rawValue: 0x004)
+    package static let error = Events(rawValue: 0x008)
+    package static let hangUp = Events(rawValue: 0x010)
     /// The entry is disabled after one report until `modify` re-arms it.
-    public static let oneShot = Events(rawValue: 1 << 30)
-    public static let edgeTriggered = Events(rawValue: 1 << 31)
+    package static let oneShot = Events(rawValue: 1 << 30)
+    package static let edgeTriggered = Events(rawValue: 1 << 31)
   }
 
   /// One readiness report: which events, and the `data` given when adding.
-  public struct Event: Sendable, Hashable {
-    public var events: Events
-    public var data: UInt64
-    public init(events: Events, data: UInt64) {
+  package struct Event: Sendable, Hashable {
+    package var events: Events
+    package var data: UInt64
+    package init(events: Events, data: UInt64) {
       self.events = events
       self.data = data
     }
   }
 
   /// Creates an epoll instance (close-on-exec). Kernel: epoll_create1(2).
-  public init() throws(SyscallError) {
+  package init() throws(SyscallError) {
     let raw = epoll_create1(CInt(EPOLL_CLOEXEC))
     if raw == -1 { throw .current(.system("epoll_create1")) }
     fd = try OwnedFD.adopt(raw)
   }
 
   /// Watches `file` for `events`; `data` comes back with each report.
-  public func add(_ file: BorrowedFD, events: Events = .readable, data: UInt64) throws(SyscallError) {
+  package func add(_ file: BorrowedFD, events: Events = .readable, data: UInt64) throws(SyscallError) {
     try control(EPOLL_CTL_ADD, file, events, data, "epoll_ctl(EPOLL_CTL_ADD)")
   }
 
   /// Changes what `file` is watched for.
-  public func modify(_ file: BorrowedFD, events: Events, data: UInt64) throws(SyscallError) {
+  package func modify(_ file: BorrowedFD, events: Events, data: UInt64) throws(SyscallError) {
     try control(EPOLL_CTL_MOD, file, events, data, "epoll_ctl(EPOLL_CTL_MOD)")
   }
 
   /// Stops watching `file`.
-  public func remove(_ file: BorrowedFD) throws(SyscallError) {
+  package func remove(_ file: BorrowedFD) throws(SyscallError) {
     try control(EPOLL_CTL_DEL, file, [], 0, "epoll_ctl(EPOLL_CTL_DEL)")
   }
 
@@ -65,7 +65,7 @@ public struct Epoll: ~Copyable, Sendable {
   /// ready reports into `events`; returns how many. Allocates nothing.
   ///
   /// A signal does not end the wait early: `EINTR` is retried with the time left.
-  public func wait(
+  package func wait(
     into events: UnsafeMutableBufferPointer<Event>, timeoutMilliseconds: Int32
   ) throws(SyscallError) -> Int {
     let capacity = min(events.count, 256)
@@ -93,7 +93,7 @@ public struct Epoll: ~Copyable, Sendable {
   }
 
   /// Waits and returns up to `maxEvents` reports (allocates the result).
-  public func wait(maxEvents: Int = 16, timeoutMilliseconds: Int32) throws(SyscallError) -> [Event] {
+  package func wait(maxEvents: Int = 16, timeoutMilliseconds: Int32) throws(SyscallError) -> [Event] {
     var result = [Event](repeating: Event(events: [], data: 0), count: max(maxEvents, 1))
     let n = try result.withUnsafeMutableBufferPointer { (buffer) -> Result<Int, SyscallError> in
       Result { () throws(SyscallError) -> Int in
