@@ -51,7 +51,7 @@ public enum AttachPoint: Sendable, Hashable {
   /// XDP on an interface, with mode flags.
   case xdp(ifindex: UInt32, mode: XDPMode = .any)
   /// tcx ingress or egress of an interface (the program's attach type when nil).
-  case tcx(ifindex: UInt32, direction: AttachType? = nil, relative: BPF.Relative = .none,
+  case tcx(ifindex: UInt32, direction: AttachType? = nil, relative: TCXRelative = .none,
            expectedRevision: UInt64 = 0)
   /// A cgroup v2 directory; attach type from the program when nil.
   case cgroup(path: String, attachType: AttachType? = nil)
@@ -139,3 +139,13 @@ public enum IteratorScope: Sendable, Hashable, CustomStringConvertible {
     }
   }
 }
+
+/// Where a tcx program goes relative to the ones already attached: next to
+/// a loaded program (held open for the attach call) or to a program by its
+/// kernel id. Kernel: `BPF_LINK_CREATE`'s `tcx.relative_fd`/`relative_id`.
+public enum TCXRelative: Sendable, Hashable {
+  case none
+  case program(LoadedObject.Program)
+  case programID(UInt32)
+}
+

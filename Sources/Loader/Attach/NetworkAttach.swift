@@ -4,15 +4,26 @@ import UAPI
 extension AttachScope {
   /// tcx ingress/egress. Kernel: `BPF_TCX_INGRESS`/`EGRESS` links (6.6),
   /// placed relative to another program or link with `relative`.
-  func attachTCX(ifindex: UInt32, direction: AttachType?, relative: BPF.Relative, expectedRevision: UInt64,
+  func attachTCX(ifindex: UInt32, direction: AttachType?, relative: TCXRelative, expectedRevision: UInt64,
                  point: AttachPoint) throws(AttachError) -> Link {
     let attach = try resolvedAttachType(direction, point: point)
     guard attach == .tcxIngress || attach == .tcxEgress else {
       throw .invalidRequest(program: name, target: point.description,
                             reason: "tcx takes BPF_TCX_INGRESS or BPF_TCX_EGRESS, not \(attach)")
     }
-    return try createLink(target: .ifindex(ifindex), attachType: attach, point: point,
-                          details: .tcx(relative: relative, expectedRevision: expectedRevision))
+    func link(_ kernelRelative: BPF.Relative) throws(AttachError) -> Link {
+      try createLink(target: .ifindex(ifindex), attachType: attach, point: point,
+                     details: .tcx(relative: kernelRelative, expectedRevision: expectedRevision))
+    }
+    switch relative {
+    case .none: return try link(.none)
+    case .programID(let id): return try link(.id(id))
+    case .program(let other):
+      // The other program's descriptor goes into the attributes: held open for the call.
+      return try other.withDescriptor(closed: {
+        AttachError.handleClosed(kind: "program", object: other.name, program: name, target: point.description)
+      }) { (fd) throws(AttachError) in try link(.fd(fd)) }
+    }
   }
 
   /// sk_lookup, flow_dissector: a netns link on the namespace at `path`
