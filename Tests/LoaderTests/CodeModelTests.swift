@@ -44,15 +44,6 @@ import UAPI
     }
   }
 
-  /// `swiftbpf reloc` prepares CO-RE input with the loader's function: both
-  /// see the same sections, so the report numbers instructions as the load does.
-  @Test func relocAndTheLoaderShareThePreparation() throws {
-    let source = try String(contentsOf: Fixture.packageRoot.appendingPathComponent(
-      "Sources/swiftbpf/Reports/RelocReport.swift"), encoding: .utf8)
-    #expect(source.contains("COREInput(file: file, extension: ext)"))
-    #expect(!source.contains("InstructionSequence(decoding"))
-  }
-
   /// A relocation the target cannot satisfy (`ld_b`: target_b resizes
   /// `sample.b`, so the oracle compiled against it prints `ld_b poisoned`)
   /// leaves the poison call (`call 0xbad2310`, libbpf's marker) at its
