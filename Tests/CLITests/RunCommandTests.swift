@@ -21,8 +21,8 @@ struct RunCommandTests {
       let dir = FileManager.default.temporaryDirectory
       out = dir.appendingPathComponent("swiftbpf-run-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).out")
       err = out.appendingPathExtension("err")
-      FileManager.default.createFile(atPath: out.path, contents: nil)
-      FileManager.default.createFile(atPath: err.path, contents: nil)
+      _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+      _ = FileManager.default.createFile(atPath: err.path, contents: nil)
       process.executableURL = URL(fileURLWithPath: path)
       process.arguments = arguments
       process.standardOutput = try FileHandle(forWritingTo: out)

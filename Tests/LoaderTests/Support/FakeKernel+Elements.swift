@@ -151,7 +151,12 @@ extension FakeKernel {
     if Self.isKeyless(created.attributes.type) {
       guard try lookupElement(map: map, key: nil, value: value, flags: []) else { return false }
       elements.withLock { all in
-        if created.attributes.type == .queue { all[created.id]?.order.removeFirst() } else { all[created.id]?.order.removeLast() }
+        // A queue gives its oldest element, a stack its newest.
+        if created.attributes.type == .queue {
+          _ = all[created.id]?.order.removeFirst()
+        } else {
+          _ = all[created.id]?.order.removeLast()
+        }
       }
       return true
     }
