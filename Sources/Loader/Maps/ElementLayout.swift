@@ -13,6 +13,12 @@ struct ElementLayout: Sendable {
   @usableFromInline let byteCount: Int
   @usableFromInline let alignment: Int
 
+  /// A layout of `byteCount` raw bytes (for views that read part of a value).
+  init(byteCount: Int, alignment: Int) {
+    self.byteCount = byteCount
+    self.alignment = alignment
+  }
+
   init<T: BitwiseCopyable>(_ type: T.Type, mapSize: UInt32, part: MapError.Part, map: String) throws(MapError) {
     let size = MemoryLayout<T>.size
     guard Int(mapSize) == size || Int(mapSize) == MemoryLayout<T>.stride else {
