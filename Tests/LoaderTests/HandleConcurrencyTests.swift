@@ -77,11 +77,13 @@ import Testing
     for _ in 0..<rounds {
       let subject = try kind == "map" ? Self.map() : kind == "program" ? Self.program() : Self.link()
       let inode = subject.inode
+      let startedThisRound = Atomic<Int>(0)
       let group = DispatchGroup()
       for _ in 0..<users {
         group.enter()
         Thread {
           for _ in 0..<usesPerUser {
+            startedThisRound.add(1, ordering: .relaxed)
             let outcome = subject.use { fd in
               var status = stat()
               return fstat(fd.rawValue, &status) == 0 && status.st_ino == inode
@@ -97,7 +99,9 @@ import Testing
       }
       group.enter()
       Thread {
-        usleep(UInt32.random(in: 0...150))
+        // Close once the users are under way, so the close races their uses.
+        while startedThisRound.load(ordering: .relaxed) < users { sched_yield() }
+        usleep(UInt32.random(in: 0...50))
         subject.close()
         subject.close()  // twice: the second must do nothing
         group.leave()

@@ -112,50 +112,58 @@ import Testing
 
   /// Threads use one descriptor while another closes it: every body must
   /// see the original file, open (a descriptor closed under a body makes
-  /// fstat fail, or name whatever file took the number since). Run under
+  /// fstat fail, or name whatever file took the number since). The closer
+  /// waits until the users are under way, and each user goes on until it is
+  /// refused, so every round has uses racing the close. Run under
   /// `swift test --sanitize=thread` as well.
   @Test func concurrentUsesAndCloseNeverSeeAClosedOrReusedNumber() throws {
     let rounds = 300
     let usersPerRound = 4
-    let usesPerUser = 50
+    let usesBeforeClose = 20
+    let maximumUses = 100_000  // a bound on each user's loop should close never come
     let wrongFile = Atomic<Int>(0)
     let uses = Atomic<Int>(0)
-    let refused = Atomic<Int>(0)
+    let refusedRounds = Atomic<Int>(0)
     for _ in 0..<rounds {
       let owned = try Self.temporaryFile()
       let inode = try Self.inode(of: owned.rawValue)
       let shared = SharedDescriptor(owned)
+      let usesThisRound = Atomic<Int>(0)
+      let refusedThisRound = Atomic<Int>(0)
       let group = DispatchGroup()
       for _ in 0..<usersPerRound {
         group.enter()
         Thread {
-          for _ in 0..<usesPerUser {
+          for _ in 0..<maximumUses {
             let result = shared.withDescriptor { fd -> Bool in
               var status = stat()
               return fstat(fd.rawValue, &status) == 0 && status.st_ino == inode
             }
-            switch result {
-            case true?: uses.add(1, ordering: .relaxed)
-            case false?: wrongFile.add(1, ordering: .relaxed)
-            case nil: refused.add(1, ordering: .relaxed)
+            guard let sawItsFile = result else {
+              refusedThisRound.add(1, ordering: .relaxed)
+              break
             }
+            if !sawItsFile { wrongFile.add(1, ordering: .relaxed) }
+            uses.add(1, ordering: .relaxed)
+            usesThisRound.add(1, ordering: .relaxed)
           }
           group.leave()
         }.start()
       }
       group.enter()
       Thread {
-        usleep(UInt32.random(in: 0...200))
+        while usesThisRound.load(ordering: .relaxed) < usesBeforeClose { sched_yield() }
         shared.close()
         group.leave()
       }.start()
       group.wait()
       #expect(shared.isClosed)
+      if refusedThisRound.load(ordering: .relaxed) == usersPerRound { refusedRounds.add(1, ordering: .relaxed) }
     }
-    let (wrong, used, refusedUses) = (wrongFile.load(ordering: .relaxed), uses.load(ordering: .relaxed),
-                                      refused.load(ordering: .relaxed))
+    let (wrong, used, refused) = (wrongFile.load(ordering: .relaxed), uses.load(ordering: .relaxed),
+                                  refusedRounds.load(ordering: .relaxed))
     #expect(wrong == 0, "a body saw a closed or reused descriptor")
-    #expect(used + refusedUses == rounds * usersPerRound * usesPerUser)
-    #expect(used > 0 && refusedUses > 0, "the closes landed among the uses: \(used) uses, \(refusedUses) refused")
+    #expect(used >= rounds * usesBeforeClose)
+    #expect(refused == rounds, "every user of every round ended on a refused use after the close")
   }
 }
