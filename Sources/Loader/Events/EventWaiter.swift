@@ -103,6 +103,22 @@ final class EventWaiter: @unchecked Sendable {
 
   /// Suspends until a watched descriptor is readable, the task is
   /// cancelled, or the waiter stops.
+  /// Suspends until a buffer's descriptors signal new data, with the
+  /// buffer's shared waiter (`waiter()`, which throws `closed` once the
+  /// buffer is closed); false when an iteration should end (closed or
+  /// cancelled). Shared by every `events` sequence.
+  static func awaitData(_ waiter: () throws(EventError) -> EventWaiter) async throws(EventError) -> Bool {
+    let shared: EventWaiter
+    do { shared = try waiter() } catch {
+      if case .closed = error { return false }
+      throw error
+    }
+    switch await shared.wait() {
+    case .ready, .stopped: return true  // stopped: the next consume sees `closed`
+    case .cancelled: return false
+    }
+  }
+
   func wait() async -> Outcome {
     let id = core.state.withLock { s -> UInt64 in
       s.nextID &+= 1

@@ -19,6 +19,12 @@ extension PerfBuffer {
 
   public func events(batchSize: Int) -> Events { Events(buffer: self, batchSize: max(1, batchSize)) }
 
+  /// Suspends until a CPU's ring signals new data; false when the
+  /// iteration should end (closed or cancelled).
+  func waitForSamples() async throws(EventError) -> Bool {
+    try await EventWaiter.awaitData { () throws(EventError) in try sharedWaiter() }
+  }
+
   func sharedWaiter() throws(EventError) -> EventWaiter {
     try state.withLock { (s) throws(EventError) -> EventWaiter in
       guard let resources = s.resources else { throw .closed(buffer: label) }
@@ -79,15 +85,7 @@ extension PerfBuffer {
           index = 1
           return events[0]
         }
-        let waiter: EventWaiter
-        do { waiter = try buffer.sharedWaiter() } catch {
-          if case .closed = error { return nil }
-          throw error
-        }
-        switch await waiter.wait() {
-        case .ready, .stopped: continue
-        case .cancelled: return nil
-        }
+        guard try await buffer.waitForSamples() else { return nil }
       }
     }
   }

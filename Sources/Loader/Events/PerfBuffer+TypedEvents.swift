@@ -96,15 +96,7 @@ extension PerfBuffer {
           throw error
         }
         if !items.isEmpty { continue }
-        let waiter: EventWaiter
-        do { waiter = try buffer.sharedWaiter() } catch {
-          if case .closed = error { return nil }
-          throw error
-        }
-        switch await waiter.wait() {
-        case .ready, .stopped: continue
-        case .cancelled: return nil
-        }
+        guard try await buffer.waitForSamples() else { return nil }
       }
     }
   }

@@ -89,15 +89,7 @@ extension RingBuffer {
           index = 1
           return records[0]
         }
-        let waiter: EventWaiter
-        do { waiter = try buffer.sharedWaiter() } catch {
-          if case .closed = error { return nil }
-          throw error
-        }
-        switch await waiter.wait() {
-        case .ready, .stopped: continue  // stopped: the next consume sees `closed`
-        case .cancelled: return nil
-        }
+        guard try await buffer.waitForRecords() else { return nil }
       }
     }
   }

@@ -128,14 +128,6 @@ extension RingBuffer {
   /// Suspends until the kernel signals new data; false when the iteration
   /// should end (the ring was closed or the task cancelled).
   func waitForRecords() async throws(EventError) -> Bool {
-    let waiter: EventWaiter
-    do { waiter = try sharedWaiter() } catch {
-      if case .closed = error { return false }
-      throw error
-    }
-    switch await waiter.wait() {
-    case .ready, .stopped: return true  // stopped: the next consume sees `closed`
-    case .cancelled: return false
-    }
+    try await EventWaiter.awaitData { () throws(EventError) in try sharedWaiter() }
   }
 }
