@@ -7,17 +7,13 @@ extension LoadedObject.Map {
   /// Pins the map at `path` (in a bpffs): it outlives this process until the
   /// pin is removed. Kernel: `BPF_OBJ_PIN`.
   public func pin(at path: String) throws(MapError) {
-    try withDescriptor(closed: { MapError.closed(map: name) }) { (fd) throws(MapError) in
-      do throws(SyscallError) { try kernel.pin(fd, at: path) } catch { throw .syscall(error, map: name) }
-    }
+    try withKernelCall { (kernel, fd) throws(SyscallError) in try kernel.pin(fd, at: path) }
   }
 
   /// Makes the map read-only for user space (programs may still write).
   /// Kernel: `BPF_MAP_FREEZE`, Linux 5.2.
   public func freeze() throws(MapError) {
-    try withDescriptor(closed: { MapError.closed(map: name) }) { (fd) throws(MapError) in
-      do throws(SyscallError) { try kernel.freeze(map: fd) } catch { throw .syscall(error, map: name) }
-    }
+    try withKernelCall { (kernel, fd) throws(SyscallError) in try kernel.freeze(map: fd) }
   }
 
   /// A handle for a map descriptor made elsewhere (`BPF.createMap`, received

@@ -30,10 +30,7 @@ public struct PerCPUMap<Key: BitwiseCopyable, Value: BitwiseCopyable>: Sendable 
   private func withKernel<R>(
     _ body: (any KernelInterface, BorrowedFD) throws(SyscallError) -> R
   ) throws(MapError) -> R {
-    let map = self.map
-    return try map.withDescriptor(closed: { MapError.closed(map: map.name) }) { (fd) throws(MapError) -> R in
-      do throws(SyscallError) { return try body(map.kernel, fd) } catch { throw .syscall(error, map: map.name) }
-    }
+    try map.withKernelCall(body)
   }
 
   private func withValues<R>(

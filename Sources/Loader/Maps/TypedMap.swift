@@ -44,10 +44,7 @@ public struct TypedMap<Key: BitwiseCopyable, Value: BitwiseCopyable>: Sendable {
   func withKernel<R>(
     _ body: (any KernelInterface, BorrowedFD) throws(SyscallError) -> R
   ) throws(MapError) -> R {
-    let map = self.map
-    return try map.withDescriptor(closed: { MapError.closed(map: map.name) }) { (fd) throws(MapError) -> R in
-      do throws(SyscallError) { return try body(map.kernel, fd) } catch { throw .syscall(error, map: map.name) }
-    }
+    try map.withKernelCall(body)
   }
 
   /// The value under `key`, or nil when there is none.
