@@ -36,6 +36,9 @@ let package = Package(
     // The object model, read through libelf.
     .target(name: "ELFReader", dependencies: ["CLibELF", "Instructions", "BTF", "UAPI"]),
 
+    // Swift source from BTF and objects: `gen types`, `gen skeleton` (never reaches the kernel).
+    .target(name: "Codegen", dependencies: ["BTF", "ELFReader", "UAPI"]),
+
     // The only module that talks to the kernel.
     .target(name: "Syscall", dependencies: ["CBPFSys", "UAPI"]),
 
@@ -51,7 +54,7 @@ let package = Package(
     .executableTarget(
       name: "swiftbpf",
       dependencies: [
-        "SwiftBPF",
+        "SwiftBPF", "Codegen",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]),
@@ -64,6 +67,7 @@ let package = Package(
     .testTarget(name: "CLITests", dependencies: [
       "swiftbpf", "SwiftBPF", "UAPI", "TestSupport", .product(name: "Logging", package: "swift-log"),
     ]),
+    .testTarget(name: "CodegenTests", dependencies: ["Codegen", "BTF", "ELFReader", "UAPI", "TestSupport"]),
     .testTarget(name: "RelocationTests", dependencies: ["Relocation", "BTF", "Instructions", "UAPI", "TestSupport"]),
     // The test targets below check raw kernel facts through the shim (CBPFSys).
     .testTarget(name: "SyscallTests", dependencies: ["Syscall", "CBPFSys", "UAPI", "TestSupport"]),
