@@ -81,8 +81,14 @@ struct SkeletonKernelTests {
     var open = try SkeletonFixture()
     open.maps.totals.maxEntries = 128
     open.programs.onGetpid.autoload = false
+    let pin = "/sys/fs/bpf/swiftbpf-skeleton-totals-\(getpid())"
+    open.maps.totals.pinPath = pin
+    defer { unlink(pin) }
     let skeleton = try open.load()
     #expect(try skeleton.maps.totals.map.info().maxEntries == 128)
+    // The kernel's view of the pin: the object at that path is this map.
+    let pinned = try LoadedObject.Map.open(pinnedAt: pin)
+    #expect(try pinned.info().id == (try skeleton.maps.totals.map.info().id))
     #expect(skeleton.programs.onGetpid == nil)
     #expect(skeleton.programs.compute != nil)
     try skeleton.attach()
