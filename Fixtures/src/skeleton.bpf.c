@@ -5,7 +5,13 @@
  * EXPECT data sections (C types, so a skeleton declares them):
  *   .rodata  multiplier (u32, initially 1), label (char[8], "skel")
  *   .data    seed (s32, initially 7), hidden_data (static u32: not exposed)
- *   .bss     runs (u64), last (struct skel_result), getpid_calls (u64)
+ *   .bss     runs (u64), last (struct skel_result), getpid_calls (u64),
+ *            seen_hz (s32), seen_jit (u32), seen_syscall (bool),
+ *            seen_name (char[16]): the kconfig values `compute` saw
+ *   .kconfig LINUX_KERNEL_VERSION (unsigned int), CONFIG_HZ (int, weak),
+ *            CONFIG_BPF_JIT (enum libbpf_tristate, weak),
+ *            CONFIG_BPF_SYSCALL (_Bool, weak), CONFIG_SWIFTBPF_NAME
+ *            (char[16], weak: no kernel has it, so "" unless overridden)
  *
  * EXPECT maps:
  *   totals     HASH          u32 -> struct skel_total, 64 entries
@@ -19,6 +25,7 @@
  *               last = { seed * multiplier, runs }; totals[seed] += that
  *               value; per_cpu[0] += 1 on the CPU it runs; one skel_event
  *               { seq = runs, value = last.value, comm = "skel" } into events;
+ *               copies the kconfig externs into seen_*;
  *               returns 0, or __LINE__ if the ring was full
  *   on_getpid   tp/syscalls/sys_enter_getpid  TRACEPOINT (auto-attached):
  *               getpid_calls += 1
@@ -89,6 +96,16 @@ static __u32 hidden_data = 5;
 __u64 runs;
 struct skel_result last;
 __u64 getpid_calls;
+__s32 seen_hz;
+__u32 seen_jit;
+_Bool seen_syscall;
+char seen_name[16];
+
+extern unsigned int LINUX_KERNEL_VERSION __kconfig;
+extern int CONFIG_HZ __kconfig __weak;
+extern enum libbpf_tristate CONFIG_BPF_JIT __kconfig __weak;
+extern _Bool CONFIG_BPF_SYSCALL __kconfig __weak;
+extern char CONFIG_SWIFTBPF_NAME[16] __kconfig __weak;
 
 SEC("syscall")
 int compute(void *ctx)
@@ -122,7 +139,12 @@ int compute(void *ctx)
 	event->value = last.value;
 	__builtin_memcpy(event->comm, "skel\0\0\0", 8);
 	bpf_ringbuf_submit(event, 0);
-	return 0;
+
+	seen_hz = CONFIG_HZ;
+	seen_jit = CONFIG_BPF_JIT;
+	seen_syscall = CONFIG_BPF_SYSCALL;
+	__builtin_memcpy(seen_name, CONFIG_SWIFTBPF_NAME, sizeof(seen_name));
+	return LINUX_KERNEL_VERSION ? 0 : __LINE__;
 }
 
 SEC("tp/syscalls/sys_enter_getpid")
