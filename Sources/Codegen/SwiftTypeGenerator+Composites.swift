@@ -44,10 +44,13 @@ extension SwiftTypeGenerator {
     }
     var writer = RecordWriter(name: name, note: note, access: access, order: btf.byteOrder)
     writer.allocateNames(&members)
+    for member in members where member.cName.isEmpty {
+      writer.innerManifests[member.shape.spelling] = registered[member.shape.spelling]?.members
+    }
     let text = writer.write(members: members, layout: layout)
     var shape = TypeShape(spelling: name, size: size, alignment: alignment)
     shape.exposed = writer.exposed
-    try register(name, Declaration(origin: origin, text: text, shape: shape))
+    try register(name, Declaration(origin: origin, text: text, shape: shape, btfID: id, members: writer.manifest))
     return shape
   }
 
