@@ -81,7 +81,10 @@ struct RecordWriter {
           lines.append("  \(visibility)var \(member.name): \(member.shape.spelling)  // offset \(member.byteOffset)")
           if !member.isHidden {
             exposed.append((member.name, member.shape.spelling))
-            manifest.append(ManifestMember(cName: member.cName, swiftName: member.name, role: .stored))
+            // An anonymous member's own members are listed instead, as C names them.
+            if !member.cName.isEmpty {
+              manifest.append(ManifestMember(cName: member.cName, swiftName: member.name, role: .stored))
+            }
           }
         case .filler(let fieldName, let offset, let unit, let count, let holdsBits):
           let what = holdsBits ? "bitfield storage" : "padding"
@@ -99,8 +102,8 @@ struct RecordWriter {
       for member in members where !member.isZeroSize && !member.isHidden {
         computed += member.isBitfield ? bitfield(member) : bytesMember(member)
         exposed.append((member.name, member.shape.spelling))
-        manifest.append(ManifestMember(cName: member.cName, swiftName: member.name,
-                                       role: member.isBitfield ? .bitfield : .computed))
+        if !member.cName.isEmpty { manifest.append(ManifestMember(cName: member.cName, swiftName: member.name,
+                                       role: member.isBitfield ? .bitfield : .computed)) }
       }
     }
     for (index, member) in members.enumerated() {

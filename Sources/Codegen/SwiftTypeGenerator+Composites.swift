@@ -42,6 +42,11 @@ extension SwiftTypeGenerator {
         note += "; no stored field can carry the alignment beside the members, so they are computed properties."
       }
     }
+    if size == 0 {
+      // C gives an empty struct size 0 and its members' alignment; Swift
+      // gives it size 0 but stride and alignment 1.
+      note += " Empty: Swift's stride and alignment are 1."
+    }
     var writer = RecordWriter(name: name, note: note, access: access, order: btf.byteOrder)
     writer.allocateNames(&members)
     for member in members where member.cName.isEmpty {

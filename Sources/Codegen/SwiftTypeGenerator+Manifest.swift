@@ -11,7 +11,9 @@ import BTF
 extension SwiftTypeGenerator {
   package func layoutManifest(named variable: String) -> String {
     var lines = [
-      "// The layout tests' listing of the types above (SwiftTypeGenerator.layoutManifest).",
+      "// The layout tests' listing of the generated types (SwiftTypeGenerator.layoutManifest).",
+      "import LayoutTestSupport",
+      "",
       "let \(variable): [LayoutManifestEntry] = [",
     ]
     for name in registered.keys.sorted() {
