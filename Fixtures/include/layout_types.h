@@ -10,6 +10,12 @@
 #ifndef SWIFTBPF_LAYOUT_TYPES_H
 #define SWIFTBPF_LAYOUT_TYPES_H
 
+#ifdef LAYOUT_EXTRA_TYPE
+/* Only in the determinism test's own build (clang -DLAYOUT_EXTRA_TYPE): one
+ * more type, first, so the type ids of all the others change. */
+struct extra_unrelated { int x; };
+#endif
+
 /* A typedef chain: final_count_t -> counter_t -> base_u32 -> unsigned int. */
 typedef unsigned int base_u32;
 typedef base_u32 counter_t;

@@ -20,6 +20,10 @@
  *           the LAYOUT_* values, so the object's bytes hold clang's encoding
  *   .rodata g_limits (struct padded)
  *
+ * Built with -DLAYOUT_EXTRA_TYPE (by a test, not build.sh), it also has a
+ * map `extra` of struct extra_unrelated, ahead of the others, so the ids of
+ * the other types move.
+ *
  * EXPECT programs (both syscall, run with BPF_PROG_TEST_RUN, return 0 or
  * the __LINE__ of the failed check):
  *   write_known    writes the LAYOUT_* values into g_bits, g_packed_bits,
@@ -32,6 +36,15 @@
 #include "layout_types.h"
 
 char LICENSE[] SEC("license") = "GPL";
+
+#ifdef LAYOUT_EXTRA_TYPE
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct extra_unrelated);
+} extra SEC(".maps");
+#endif
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
