@@ -68,6 +68,11 @@ let package = Package(
       "swiftbpf", "SwiftBPF", "UAPI", "TestSupport", .product(name: "Logging", package: "swift-log"),
     ]),
     .testTarget(name: "CodegenTests", dependencies: ["Codegen", "BTF", "ELFReader", "UAPI", "TestSupport"]),
+    // Generated Swift compiled for real (files written by CodegenTests' GeneratedFilesTests): the layout
+    // corpus's types, and the other fixtures' types (file-private, so their names cannot clash).
+    .target(name: "LayoutTestSupport", dependencies: ["SwiftBPF", "TestSupport"], path: "Tests/LayoutTestSupport"),
+    .testTarget(name: "CodegenLayoutTests", dependencies: ["SwiftBPF", "LayoutTestSupport", "TestSupport"]),
+    .testTarget(name: "CodegenFixtureLayoutTests", dependencies: ["SwiftBPF", "LayoutTestSupport", "TestSupport"]),
     .testTarget(name: "RelocationTests", dependencies: ["Relocation", "BTF", "Instructions", "UAPI", "TestSupport"]),
     // The test targets below check raw kernel facts through the shim (CBPFSys).
     .testTarget(name: "SyscallTests", dependencies: ["Syscall", "CBPFSys", "UAPI", "TestSupport"]),

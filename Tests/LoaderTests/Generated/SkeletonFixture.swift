@@ -594,7 +594,7 @@ struct SkelEvent: BitwiseCopyable, Sendable {
 struct SkelResult: BitwiseCopyable, Sendable {
   var value: Int64  // offset 0
   var run: UInt32  // offset 8
-  private var _pad0: InlineArray<1, UInt32>  // offset 12, padding
+  private var _pad0: InlineArray<4, UInt8>  // offset 12, padding
 
   /// Every byte zero, padding included (map keys compare their padding too).
   init() { self = LayoutBytes.zeroed() }
@@ -605,7 +605,7 @@ struct SkelTotal: BitwiseCopyable, Sendable {
   var sum: UInt64  // offset 0
   var count: UInt32  // offset 8
   var flags: UInt16  // offset 12
-  private var _pad0: InlineArray<1, UInt16>  // offset 14, padding
+  private var _pad0: InlineArray<2, UInt8>  // offset 14, padding
 
   /// Every byte zero, padding included (map keys compare their padding too).
   init() { self = LayoutBytes.zeroed() }
@@ -619,9 +619,7 @@ struct SkeletonFixtureBss: BitwiseCopyable, Sendable {
   var seenJit: UInt32  // offset 28
   var seenSyscall: Bool  // offset 32
   var seenName: InlineArray<16, Int8>  // offset 33
-  private var _pad0: InlineArray<1, UInt8>  // offset 49, padding
-  private var _pad1: InlineArray<1, UInt16>  // offset 50, padding
-  private var _pad2: InlineArray<1, UInt32>  // offset 52, padding
+  private var _pad0: InlineArray<7, UInt8>  // offset 49, padding
   var getpidCalls: UInt64  // offset 56
   var watchedPid: UInt32  // offset 64
 
@@ -638,7 +636,7 @@ struct SkeletonFixtureBss: BitwiseCopyable, Sendable {
 /// A global data section: 8 bytes, each variable at its offset.
 struct SkeletonFixtureData: BitwiseCopyable, Sendable {
   var seed: Int32  // offset 0
-  private var _pad0: InlineArray<1, UInt32>  // offset 4, padding
+  private var _pad0: InlineArray<4, UInt8>  // offset 4, padding
 
   /// Every byte zero, padding included (map keys compare their padding too).
   init() { self = LayoutBytes.zeroed() }
