@@ -72,6 +72,9 @@ extension CORERelocator {
   /// - Parameters:
   ///   - code: every code section that has CO-RE records; when a section's
   ///     `functions` is empty, its functions come from `ext`'s func_info.
+  ///   - ext: the object's `.BTF.ext`: its CO-RE records, and func_info.
+  /// - Throws: the first failed decision's `RelocationError`, as `apply`
+  ///   does; nothing is half-applied.
   public func relocate(code: [CodeSection], extension ext: BTF.Extension)
     throws(RelocationError) -> (decisions: [RelocationDecision], code: [CodeSection])
   {
