@@ -82,9 +82,13 @@ extension Disassembler {
 extension Disassembler {
   /// A code section to list: its name, instructions and symbols.
   public struct Section: Sendable {
+    /// The ELF section name, printed as `Disassembly of section NAME:`.
     public var name: String
+    /// The section's instructions, slot 0 at the section start.
     public var instructions: InstructionSequence
+    /// Its function and label symbols, for block headers and jump labels.
     public var symbols: SymbolTable
+    /// A section to list.
     public init(name: String, instructions: InstructionSequence, symbols: SymbolTable) {
       self.name = name
       self.instructions = instructions
