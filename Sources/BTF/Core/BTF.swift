@@ -116,6 +116,7 @@ public struct BTF: Sendable {
 
   /// Header version (always 1) and flags (always 0 today).
   public var version: UInt8 { layout.version }
+  /// The header's flags byte (0: the format defines none).
   public var flags: UInt8 { layout.flags }
 
   /// String table length of this blob plus its bases.
