@@ -22,9 +22,7 @@ public struct DataSection: Sendable, Hashable {
   public let variables: [Variable]
 
   /// A data section with these properties.
-
   /// What `ObjectFile` builds while reading an object; tests and tools
-
   /// may build values directly.
   public init(
     name: String, kind: Kind, sectionIndex: Int?, size: UInt64, isReadOnly: Bool,

@@ -57,9 +57,7 @@ public struct MapDefinition: Sendable, Hashable {
   public var recordType: RecordType?
 
   /// A map definition.
-
   /// What `ObjectFile` builds while reading an object; tests and tools
-
   /// may build values directly.
   public init(
     name: String, origin: Origin, sectionName: String, sectionIndex: Int, offset: UInt64,

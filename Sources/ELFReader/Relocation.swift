@@ -26,9 +26,7 @@ public struct Relocation: Sendable, Hashable {
   public let target: Target
 
   /// A relocation.
-
   /// What `ObjectFile` builds while reading an object; tests and tools
-
   /// may build values directly.
   public init(
     sectionIndex: Int, sectionName: String, offset: UInt64, function: String?, functionSlot: Int?,

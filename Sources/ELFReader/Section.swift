@@ -27,9 +27,7 @@ public struct Section: Sendable, Hashable {
   public let data: [UInt8]?
 
   /// A section header with its contents.
-
   /// What `ObjectFile` builds while reading an object; tests and tools
-
   /// may build values directly.
   public init(
     index: Int, name: String, type: SectionType, flags: SectionFlags, fileOffset: UInt64,

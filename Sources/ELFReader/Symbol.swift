@@ -22,9 +22,7 @@ public struct Symbol: Sendable, Hashable {
   public let sectionIndex: Int
 
   /// A symbol table entry.
-
   /// What `ObjectFile` builds while reading an object; tests and tools
-
   /// may build values directly.
   public init(
     index: Int, name: String, value: UInt64, size: UInt64, binding: Binding, kind: Kind,
