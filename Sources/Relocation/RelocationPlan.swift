@@ -6,6 +6,7 @@ public struct RelocationPlan: Sendable {
   /// One per CO-RE record, in `.BTF.ext` order.
   public var decisions: [RelocationDecision]
 
+  /// A plan of these decisions (as `CORERelocator.plan` makes it).
   public init(decisions: [RelocationDecision]) { self.decisions = decisions }
 
   /// The errors of failed decisions, in order.
