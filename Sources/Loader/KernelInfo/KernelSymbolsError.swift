@@ -1,6 +1,8 @@
 /// Why a kernel symbol's address could not be given.
 public enum KernelSymbolsError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// The symbol file (`/proc/kallsyms`) could not be read.
   case unreadable(path: String, reason: String)
+  /// No kernel symbol has that name (a typo, or a function inlined away).
   case notFound(name: String)
   /// Several symbols of that name at different addresses.
   case ambiguous(name: String, count: Int)

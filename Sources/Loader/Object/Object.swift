@@ -14,6 +14,8 @@ public struct Object: Sendable {
   public let file: ObjectFile
   /// The object name (internal map prefix).
   public let name: String
+  /// The options it was opened with (they apply at load too: target BTF,
+  /// kconfig overrides, pin root, logger).
   public let options: OpenOptions
   /// Every map to create: the object's maps (struct_ops ones included),
   /// then one per global data section, then `.kconfig`, in libbpf's order.
