@@ -109,5 +109,8 @@ public enum RelocationError: Error, Equatable, Sendable, CustomStringConvertible
     }
   }
 
+  /// The message for a user: the record (section, index, instruction) and why
+  /// it cannot be applied. The CLI prints it after `swiftbpf: ` (on one line),
+  /// and as `message` in `--json` errors.
   public var description: String { "CO-RE \(site): \(reason)" }
 }

@@ -13,5 +13,6 @@ public enum ByteOrder: String, Sendable, Hashable, CustomStringConvertible {
     UInt16(littleEndian: 1) == 1 ? .little : .big
   }
 
+  /// `little` or `big`, as the CLI's JSON spells it.
   public var description: String { rawValue }
 }

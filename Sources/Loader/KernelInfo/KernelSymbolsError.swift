@@ -9,6 +9,9 @@ public enum KernelSymbolsError: Error, Sendable, Equatable, CustomStringConverti
   /// kallsyms shows every address as 0 to this process.
   case addressesHidden(name: String)
 
+  /// The message for a user: the symbol and why its address cannot be given.
+  /// The CLI prints it after `swiftbpf: ` (on one line), and as `message` in
+  /// `--json` errors.
   public var description: String {
     switch self {
     case .unreadable(let path, let reason): "cannot read \(path): \(reason)"

@@ -114,5 +114,6 @@ public struct BPFCommand: RawRepresentable, Hashable, Sendable, CustomStringConv
       ? BPFCommand.kernelNames[index] : "bpf command \(rawValue)"
   }
 
+  /// The kernel name, as `name`.
   public var description: String { name }
 }

@@ -86,5 +86,6 @@ public struct BorrowedFD: Hashable, Sendable, BitwiseCopyable, CustomStringConve
     return OwnedFD(unchecked: fd)
   }
 
+  /// `fd 7`.
   public var description: String { "fd \(rawValue)" }
 }
