@@ -54,6 +54,21 @@ struct SkeletonFakeKernelTests {
     #expect(try data.read(at: 4, count: 4) == [5, 0, 0, 0])
   }
 
+  @Test func kconfigOverridesAreReadBackFromTheirPlaceInTheKconfigMap() throws {
+    var open = try SkeletonFixture()
+    open.kconfig.configHz = 99
+    open.kconfig.configSwiftbpfName = "fake"
+    open.kconfig.linuxKernelVersion = 0x06_12_00
+    open.kconfig.configBpfJit = LibbpfTristate(rawValue: 1)
+    let skeleton = try open.load(kernel: FakeKernel())
+    // Each value at its own offset in the libbpf layout (alignment, then
+    // size, then name), not at offset 0 where the ELF lists externs.
+    #expect(try skeleton.kconfig.configHz == 99)
+    #expect(try skeleton.kconfig.configSwiftbpfName == "fake")
+    #expect(try skeleton.kconfig.linuxKernelVersion == 0x06_12_00)
+    #expect(try skeleton.kconfig.configBpfJit.rawValue == 1)
+  }
+
   @Test func typedMapsOfTheSkeletonWorkOverTheFake() throws {
     let skeleton = try SkeletonFixture().load(kernel: FakeKernel())
     var total = SkelTotal()

@@ -81,8 +81,14 @@ struct SkeletonKernelTests {
     var open = try SkeletonFixture()
     open.maps.totals.maxEntries = 128
     open.programs.onGetpid.autoload = false
+    let pin = "/sys/fs/bpf/swiftbpf-skeleton-totals-\(getpid())"
+    open.maps.totals.pinPath = pin
+    defer { unlink(pin) }
     let skeleton = try open.load()
     #expect(try skeleton.maps.totals.map.info().maxEntries == 128)
+    // The kernel's view of the pin: the object at that path is this map.
+    let pinned = try LoadedObject.Map.open(pinnedAt: pin)
+    #expect(try pinned.info().id == (try skeleton.maps.totals.map.info().id))
     #expect(skeleton.programs.onGetpid == nil)
     #expect(skeleton.programs.compute != nil)
     try skeleton.attach()
@@ -115,5 +121,47 @@ struct SkeletonKernelTests {
       #expect(openDescriptorCount() > before)
     }
     #expect(openDescriptorCount() == before, "maps, programs and links are closed with the skeleton")
+  }
+}
+
+/// `__kconfig` externs through the skeleton: the running kernel's values
+/// (read independently from /proc/config.gz here) or the overrides set in
+/// the open phase, as the program sees them and as Swift reads them back.
+extension SkeletonKernelTests {
+  /// `CONFIG_HZ` as /proc/config.gz states it (read with zcat).
+  static func configuredHZ() throws -> Int32 {
+    let zcat = try #require(Toolchain.systemTool("zcat"), "no zcat to read /proc/config.gz")
+    let config = try runTool(zcat, ["/proc/config.gz"])
+    let line = try #require(config.output.split(separator: "\n").first { $0.hasPrefix("CONFIG_HZ=") })
+    return try #require(Int32(line.dropFirst("CONFIG_HZ=".count)))
+  }
+
+  @Test func kconfigValuesComeFromTheRunningKernel() throws {
+    let skeleton = try SkeletonFixture().load()
+    try Self.runCompute(skeleton)
+    let hz = try Self.configuredHZ()
+    #expect(try skeleton.kconfig.configHz == hz)
+    #expect(try skeleton.bss.seenHz == hz)
+    #expect(try skeleton.kconfig.configBpfSyscall == true, "CONFIG_BPF_SYSCALL=y here")
+    #expect(try skeleton.bss.seenSyscall == true)
+    #expect(try skeleton.kconfig.configSwiftbpfName == "", "a weak extern no kernel has is zero")
+    #expect(try skeleton.kconfig.linuxKernelVersion != 0)
+  }
+
+  @Test func kconfigOverridesSetInTheOpenPhaseAreWhatTheProgramSees() throws {
+    var open = try SkeletonFixture()
+    open.kconfig.configHz = 1234
+    open.kconfig.configBpfSyscall = false
+    open.kconfig.configSwiftbpfName = "swift \"bpf\""
+    open.kconfig.configBpfJit = LibbpfTristate(rawValue: 2)  // m
+    let skeleton = try open.load()
+    try Self.runCompute(skeleton)
+    #expect(try skeleton.bss.seenHz == 1234)
+    #expect(try skeleton.bss.seenSyscall == false)
+    #expect(try skeleton.bss.read().seenNameString == "swift \"bpf\"")
+    #expect(try skeleton.bss.seenJit == 2)
+    #expect(try skeleton.kconfig.configHz == 1234)
+    #expect(try skeleton.kconfig.configSwiftbpfName == "swift \"bpf\"")
+    #expect(try skeleton.kconfig.configBpfJit.rawValue == 2)
   }
 }

@@ -61,7 +61,7 @@ package struct SkeletonGenerator {
     var model = SkeletonModel(
       swiftName: swiftName, objectName: objectName,
       fileName: file.name.split(separator: "/").last.map(String.init) ?? file.name)
-    var sectionScope = NameScope(reserved: ["object", "maps", "programs", "load", "init"])
+    var sectionScope = NameScope(reserved: ["object", "maps", "programs", "kconfig", "load", "init"])
     for section in file.dataSections {
       if let described = try describe(section, skeleton: swiftName, scope: &sectionScope) {
         model.sections.append(described)
@@ -71,6 +71,7 @@ package struct SkeletonGenerator {
     for definition in file.maps {
       model.maps.append(try describe(definition, property: mapScope.member(definition.name)))
     }
+    try describeKconfig(into: &model)
     var programScope = NameScope()
     for program in file.programs {
       model.programs.append(.init(

@@ -27,12 +27,20 @@ struct SkeletonModel {
     var sectionName: String
   }
 
+  /// A `__kconfig` extern.
+  struct Kconfig {
+    var cName: String
+    var property: String
+    var value: KconfigValue
+  }
+
   var swiftName: String
   var objectName: String
   var fileName: String
   var sections: [Section] = []
   var maps: [Map] = []
   var programs: [Program] = []
+  var kconfig: [Kconfig] = []
 }
 
 extension SkeletonModel {

@@ -30,6 +30,10 @@ struct SkeletonWriter {
         $0 += "/// `\(section.cName)` as it will be loaded\(section.isReadOnly ? " (frozen after load: set it before)" : "")."
         $0 += "\(a)var \(section.property): \(section.layoutType)"
       }
+      if !model.kconfig.isEmpty {
+        $0 += "/// `__kconfig` externs to set instead of the running kernel's configuration (nil: the kernel's)."
+        $0 += "\(a)var kconfig = KconfigOverrides()"
+      }
       $0 += "/// Map settings before load (`maxEntries`, `pinning`, `autoCreate`…)."
       $0 += "\(a)var maps: OpenMaps"
       $0 += "/// Program settings before load (`autoload`…)."
@@ -60,6 +64,7 @@ struct SkeletonWriter {
         for section in model.sections {
           $0 += "try object.setSection(\"\(section.cName)\", to: \(section.property))"
         }
+        if !model.kconfig.isEmpty { $0 += "kconfig.apply(to: &object.options)" }
         $0 += "try maps.apply(to: &object)"
         $0 += "try programs.apply(to: &object)"
         $0 += "return try Loaded(object.load(kernel: kernel))"
@@ -68,6 +73,10 @@ struct SkeletonWriter {
       $0 += ""
       renderOpenMaps(&$0)
       $0 += ""
+      if !model.kconfig.isEmpty {
+        renderKconfigOverrides(&$0)
+        $0 += ""
+      }
       renderOpenPrograms(&$0)
       $0 += ""
       renderLoaded(&$0)
@@ -87,46 +96,41 @@ struct SkeletonWriter {
   }
 
   func renderOpenMaps(_ out: inout Lines) {
-    out += "/// The maps' settings before load, applied by `load()`."
-    out += "\(a)struct OpenMaps: Sendable {"
-    out.indented {
-      for map in model.maps { $0 += "\(a)var \(map.property): Object.Map" }
-      $0 += ""
-      $0 += "init(_ object: Object) throws(LoadError) {"
-      $0.indented {
-        for map in model.maps { $0 += "\(map.property) = try SkeletonSupport.map(\"\(map.cName)\", in: object)" }
-      }
-      $0 += "}"
-      $0 += ""
-      $0 += "func apply(to object: inout Object) throws(LoadError) {"
-      $0.indented {
-        for map in model.maps { $0 += "try object.withMap(\"\(map.cName)\") { $0 = \(map.property) }" }
-      }
-      $0 += "}"
-    }
-    out += "}"
+    renderOpenSettings(
+      &out, doc: "The maps' settings before load, applied by `load()`.", name: "OpenMaps", type: "Object.Map",
+      entries: model.maps.map { ($0.property, $0.cName, nil) }, lookup: "SkeletonSupport.map", change: "withMap")
   }
 
   func renderOpenPrograms(_ out: inout Lines) {
-    out += "/// The programs' settings before load, applied by `load()`."
-    out += "\(a)struct OpenPrograms: Sendable {"
+    renderOpenSettings(
+      &out, doc: "The programs' settings before load, applied by `load()`.", name: "OpenPrograms", type: "Object.Program",
+      entries: model.programs.map { ($0.property, $0.cName, "SEC(\"\($0.sectionName)\") \($0.cName)") },
+      lookup: "SkeletonSupport.program", change: "withProgram")
+  }
+
+  /// A struct of the opened object's maps or programs by Swift name: read
+  /// with `lookup` at open, written back with `object.<change>` by `apply`.
+  func renderOpenSettings(
+    _ out: inout Lines, doc: String, name: String, type: String,
+    entries: [(property: String, cName: String, doc: String?)], lookup: String, change: String
+  ) {
+    out += "/// \(doc)"
+    out += "\(a)struct \(name): Sendable {"
     out.indented {
-      for program in model.programs {
-        $0 += "/// SEC(\"\(program.sectionName)\") \(program.cName)"
-        $0 += "\(a)var \(program.property): Object.Program"
+      for entry in entries {
+        if let doc = entry.doc { $0 += "/// \(doc)" }
+        $0 += "\(a)var \(entry.property): \(type)"
       }
       $0 += ""
       $0 += "init(_ object: Object) throws(LoadError) {"
       $0.indented {
-        for program in model.programs {
-          $0 += "\(program.property) = try SkeletonSupport.program(\"\(program.cName)\", in: object)"
-        }
+        for entry in entries { $0 += "\(entry.property) = try \(lookup)(\"\(entry.cName)\", in: object)" }
       }
       $0 += "}"
       $0 += ""
       $0 += "func apply(to object: inout Object) throws(LoadError) {"
       $0.indented {
-        for program in model.programs { $0 += "try object.withProgram(\"\(program.cName)\") { $0 = \(program.property) }" }
+        for entry in entries { $0 += "try object.\(change)(\"\(entry.cName)\") { $0 = \(entry.property) }" }
       }
       $0 += "}"
     }
@@ -134,7 +138,7 @@ struct SkeletonWriter {
   }
 
   func renderLoaded(_ out: inout Lines) {
-    var scope = NameScope(reserved: ["object", "maps", "programs", "attach", "detach", "links", "init", "deinit"])
+    var scope = NameScope(reserved: ["object", "maps", "programs", "attach", "detach", "links", "kconfig", "init", "deinit"])
     let sections = model.sections.map { ($0, scope.claim($0.property)) }
     let events = model.maps.compactMap { map in
       map.recordType.map { (map, $0, scope.claim(Self.eventsMethod(for: map.property))) }
@@ -150,6 +154,10 @@ struct SkeletonWriter {
         $0 += "/// `\(section.cName)`, read\(section.isReadOnly ? "" : " and written") through the memory the programs use."
         $0 += "\(a)let \(property): MappedSection<\(section.layoutType)>"
       }
+      if !model.kconfig.isEmpty {
+        $0 += "/// The `__kconfig` externs as the programs see them."
+        $0 += "\(a)let kconfig: Kconfig"
+      }
       $0 += "private let attached = SkeletonLinks()"
       $0 += ""
       $0 += "init(_ object: LoadedObject) throws(LoadError) {"
@@ -157,6 +165,7 @@ struct SkeletonWriter {
         $0 += "self.object = object"
         $0 += "maps = try Maps(object)"
         $0 += "programs = Programs(object)"
+        if !model.kconfig.isEmpty { $0 += "kconfig = Kconfig(object: object)" }
         for (section, property) in sections {
           $0 += "\(property) = try SkeletonSupport.section(\"\(section.cName)\", in: object, as: \(section.layoutType).self)"
         }
@@ -190,6 +199,10 @@ struct SkeletonWriter {
       renderLoadedMaps(&$0)
       $0 += ""
       renderLoadedPrograms(&$0)
+      if !model.kconfig.isEmpty {
+        $0 += ""
+        renderLoadedKconfig(&$0)
+      }
     }
     out += "}"
   }
@@ -231,6 +244,44 @@ struct SkeletonWriter {
         for program in model.programs { $0 += "\(program.property) = object.program(named: \"\(program.cName)\")" }
       }
       $0 += "}"
+    }
+    out += "}"
+  }
+
+  func renderKconfigOverrides(_ out: inout Lines) {
+    out += "/// Values for `__kconfig` externs, given to the load as `OpenOptions.kconfigOverrides`."
+    out += "\(a)struct KconfigOverrides: Sendable {"
+    out.indented {
+      for extern in model.kconfig {
+        $0 += "/// \(extern.cName)"
+        $0 += "\(a)var \(extern.property): \(extern.value.swiftType)?"
+      }
+      $0 += ""
+      $0 += "\(a)init() {}"
+      $0 += ""
+      $0 += "func apply(to options: inout OpenOptions) {"
+      $0.indented {
+        for extern in model.kconfig {
+          $0 += "if let value = \(extern.property) { options.kconfigOverrides[\"\(extern.cName)\"] = \(extern.value.text("value")) }"
+        }
+      }
+      $0 += "}"
+    }
+    out += "}"
+  }
+
+  func renderLoadedKconfig(_ out: inout Lines) {
+    out += "/// The `__kconfig` externs, read from the object's `.kconfig` map."
+    out += "\(a)struct Kconfig: Sendable {"
+    out.indented {
+      $0 += "let object: LoadedObject"
+      for extern in model.kconfig {
+        $0 += ""
+        $0 += "/// \(extern.cName)"
+        $0 += "\(a)var \(extern.property): \(extern.value.swiftType) {"
+        $0 += "  get throws(LoadError) { \(extern.value.read(extern.cName, from: "object")) }"
+        $0 += "}"
+      }
     }
     out += "}"
   }
