@@ -29,6 +29,7 @@ import UAPI
 /// acquire ordering, `data_tail` at 1032 written with release ordering;
 /// `data_offset`/`data_size` at 1040/1048 since Linux 4.1).
 public final class PerfBuffer: Sendable {
+  /// The map's name, for messages and errors.
   public let label: String
   /// The CPUs with a ring, in ring order.
   public let cpus: [Int]
@@ -222,6 +223,8 @@ public final class PerfBuffer: Sendable {
     _ = resources
   }
 
+  /// Whether `close()` has run: the rings are unmapped and calls throw
+  /// `EventError.closed`.
   public var isClosed: Bool { state.withLock { $0.resources == nil } }
 
   /// Runs `body` with the per-CPU event descriptors, kept open for the call:

@@ -15,6 +15,8 @@ public final class SystemKernel: KernelInterface {
   private let btfCache = Mutex<BTF?>(nil)
   private let configCache = Mutex<KernelConfig??>(nil)
 
+  /// A kernel with caches of its own; use `shared` unless a test needs a
+  /// fresh cache.
   public init() {}
 
   public func createMap(_ attributes: MapCreateAttributes) throws(SyscallError) -> OwnedFD {

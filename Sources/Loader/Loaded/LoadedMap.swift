@@ -14,10 +14,15 @@ extension LoadedObject {
     public let name: String
     /// The data section of an internal map (`.bss`), nil otherwise.
     public let sectionName: String?
+    /// The map type, as created.
     public let type: MapType
+    /// Key size in bytes, as created.
     public let keySize: UInt32
+    /// Value size in bytes, as created (0 for ring buffers: see `recordType`).
     public let valueSize: UInt32
+    /// Capacity, as created (bytes for ring buffers).
     public let maxEntries: UInt32
+    /// Creation flags (`map_flags`).
     public let flags: MapFlags
     /// Where it is pinned, when it is (by the load, or by `pin(at:)`).
     public var pinPath: String? { pinState.withLock { $0 } }
