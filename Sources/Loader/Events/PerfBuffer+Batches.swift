@@ -25,6 +25,7 @@ extension PerfBuffer {
   /// from its body deadlocks.
   public var batches: Batches { Batches(buffer: self) }
 
+  /// The sequence of `batches`: one `Batch` per wake-up.
   public struct Batches: AsyncSequence, Sendable {
     public typealias Element = Batch
     let buffer: PerfBuffer

@@ -6,6 +6,7 @@ import Synchronization
 public final class SkeletonLinks: Sendable {
   private let links = Mutex<[Link]>([])
 
+  /// No links yet.
   public init() {}
 
   /// Auto-attaches every program of `object` whose SEC() name carries its

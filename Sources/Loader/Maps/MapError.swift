@@ -20,7 +20,10 @@ public enum MapError: Error, Sendable, Equatable, CustomStringConvertible {
 
   /// Which part of an element a size belongs to.
   public enum Part: String, Sendable, Equatable {
-    case key, value
+    /// The element's key.
+    case key
+    /// The element's value.
+    case value
   }
 
   public var description: String {

@@ -8,6 +8,7 @@ import UAPI
 /// value size rounded up to 8 bytes, for every *possible* CPU
 /// (`/sys/devices/system/cpu/possible`), not only the online ones.
 public struct PerCPUMap<Key: BitwiseCopyable, Value: BitwiseCopyable>: Sendable {
+  /// The map handle the view reads and writes through.
   public let map: LoadedObject.Map
   let key: ElementLayout
   let value: ElementLayout
@@ -16,6 +17,9 @@ public struct PerCPUMap<Key: BitwiseCopyable, Value: BitwiseCopyable>: Sendable 
   /// The kernel's possible CPUs: the number of values in each element.
   public let cpuCount: Int
 
+  /// A view of `map`; throws `wrongType` for a map that is not per-CPU and
+  /// `sizeMismatch` when `Key` or `Value` does not have the map's key size
+  /// or (per CPU) value size.
   public init(_ map: LoadedObject.Map) throws(MapError) {
     guard [MapType.percpuHash, .percpuArray, .lruPercpuHash].contains(map.type) else {
       throw .wrongType(map: map.name, type: map.type, use: "use TypedMap for maps that are not per-CPU")

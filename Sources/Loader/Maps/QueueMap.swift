@@ -7,6 +7,8 @@ import UAPI
 public struct QueueMap<Value: BitwiseCopyable>: Sendable {
   let elements: KeylessElements<Value>
 
+  /// A view of `map`; throws `wrongType` for a map that is neither a queue
+  /// nor a stack and `sizeMismatch` when `Value` does not have its value size.
   public init(_ map: LoadedObject.Map) throws(MapError) {
     guard map.type == .queue || map.type == .stack else {
       throw .wrongType(map: map.name, type: map.type, use: "QueueMap serves queue and stack maps")
@@ -14,6 +16,7 @@ public struct QueueMap<Value: BitwiseCopyable>: Sendable {
     elements = try KeylessElements(map)
   }
 
+  /// The map handle the view reads and writes through.
   public var map: LoadedObject.Map { elements.map }
 
   /// Adds `value`. When the map is full the kernel refuses (`E2BIG`) unless
@@ -42,6 +45,8 @@ public struct QueueMap<Value: BitwiseCopyable>: Sendable {
 public struct BloomFilter<Value: BitwiseCopyable>: Sendable {
   let elements: KeylessElements<Value>
 
+  /// A view of `map`; throws `wrongType` for a map that is not a bloom
+  /// filter and `sizeMismatch` when `Value` does not have its value size.
   public init(_ map: LoadedObject.Map) throws(MapError) {
     guard map.type == .bloomFilter else {
       throw .wrongType(map: map.name, type: map.type, use: "BloomFilter serves bloom filter maps")
@@ -49,6 +54,7 @@ public struct BloomFilter<Value: BitwiseCopyable>: Sendable {
     elements = try KeylessElements(map)
   }
 
+  /// The map handle the view reads and writes through.
   public var map: LoadedObject.Map { elements.map }
 
   /// Adds `value`. Kernel: `BPF_MAP_UPDATE_ELEM` with a null key.

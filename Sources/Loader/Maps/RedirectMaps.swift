@@ -6,8 +6,11 @@ import UAPI
 /// (`DEVMAP`, `DEVMAP_HASH`) and CPUs (`CPUMAP`). Keys are `u32` (slot or ifindex); what goes in is the
 /// object, what a lookup returns is the kernel's description of it.
 public struct RedirectMap: Sendable {
+  /// The map handle the view writes through.
   public let map: LoadedObject.Map
 
+  /// A view of `map`; throws `wrongType` for other map types and
+  /// `sizeMismatch` when its key is not a `u32`.
   public init(_ map: LoadedObject.Map) throws(MapError) {
     guard [MapType.sockmap, .sockhash, .xskmap, .devmap, .devmapHash, .cpumap].contains(map.type) else {
       throw .wrongType(map: map.name, type: map.type, use: "RedirectMap serves sockmap, sockhash, xskmap, devmap and cpumap")

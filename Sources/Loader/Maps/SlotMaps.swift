@@ -4,8 +4,11 @@ import UAPI
 /// A program array (`BPF_MAP_TYPE_PROG_ARRAY`): the slots `bpf_tail_call`
 /// jumps through, each holding a loaded program or nothing.
 public struct ProgramArray: Sendable {
+  /// The map handle the view writes through.
   public let map: LoadedObject.Map
 
+  /// A view of `map`; throws `wrongType` for other map types and
+  /// `sizeMismatch` unless key and value are `u32`s.
   public init(_ map: LoadedObject.Map) throws(MapError) {
     guard map.type == .progArray else {
       throw .wrongType(map: map.name, type: map.type, use: "ProgramArray serves program arrays")
@@ -33,8 +36,11 @@ public struct ProgramArray: Sendable {
 /// A map of maps (`BPF_MAP_TYPE_ARRAY_OF_MAPS`, `HASH_OF_MAPS`) with `u32`
 /// keys: each slot holds an inner map compatible with the map's template.
 public struct MapOfMaps: Sendable {
+  /// The map handle the view reads and writes through.
   public let map: LoadedObject.Map
 
+  /// A view of `map`; throws `wrongType` for maps that hold no maps and
+  /// `sizeMismatch` when its key is not a `u32`.
   public init(_ map: LoadedObject.Map) throws(MapError) {
     guard map.type == .arrayOfMaps || map.type == .hashOfMaps else {
       throw .wrongType(map: map.name, type: map.type, use: "MapOfMaps serves array-of-maps and hash-of-maps")

@@ -9,8 +9,11 @@ import UAPI
 /// bpf_stack_build_id` entries with `BPF_F_STACK_BUILD_ID`, which this view
 /// does not decode).
 public struct StackTraceMap: Sendable {
+  /// The map handle the view reads through.
   public let map: LoadedObject.Map
 
+  /// A view of `map`; throws `wrongType` for other map types and
+  /// `sizeMismatch` unless its key is a `u32` and its value whole `u64`s.
   public init(_ map: LoadedObject.Map) throws(MapError) {
     guard map.type == .stackTrace else {
       throw .wrongType(map: map.name, type: map.type, use: "StackTraceMap serves stack trace maps")

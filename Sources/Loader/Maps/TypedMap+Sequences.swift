@@ -41,6 +41,7 @@ extension TypedMap {
     withUnsafeBytes(of: key) { Array($0) }
   }
 
+  /// The keys of `keys`, in the kernel's next-key order.
   public struct Keys: Sequence, Sendable {
     let map: TypedMap
 
@@ -62,6 +63,7 @@ extension TypedMap {
     }
   }
 
+  /// The key-value pairs of `entries`, in the kernel's next-key order.
   public struct Entries: Sequence, Sendable {
     let map: TypedMap
 

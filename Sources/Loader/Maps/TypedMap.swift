@@ -17,6 +17,7 @@ import UAPI
 /// holds the map's descriptor open for its system call (`withFD`), and goes
 /// to the kernel the map lives in, real or fake.
 public struct TypedMap<Key: BitwiseCopyable, Value: BitwiseCopyable>: Sendable {
+  /// The map handle the view reads and writes through.
   public let map: LoadedObject.Map
   @usableFromInline let key: ElementLayout
   @usableFromInline let value: ElementLayout
