@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import SwiftBPF
 
 /// `swiftbpf reloc OBJ [--target-btf FILE] [--module-btf FILE]... [--json]`:

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// How every subcommand reports: results on stdout, failures as one line on
 /// stderr (or a JSON `{"error": …}` on stdout with `--json`) and a non-zero
@@ -9,13 +9,12 @@ enum CommandOutput {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     let data = try encoder.encode(value)
-    FileHandle.standardOutput.write(data)
-    FileHandle.standardOutput.write(Data("\n".utf8))
+    StandardStreams.writeOutput(data + Data("\n".utf8))
   }
 
   /// Writes one line to stderr.
   static func printError(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
+    StandardStreams.writeError((line + "\n").utf8)
   }
 
   /// Reports `error` the way the contract says and returns the exit code.

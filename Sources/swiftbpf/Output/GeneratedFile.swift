@@ -1,6 +1,6 @@
 import ArgumentParser
 import Codegen
-import Foundation
+import FoundationEssentials
 
 /// Reading the object and writing the Swift that `gen` commands produce.
 enum GeneratedFile {
@@ -24,7 +24,7 @@ enum GeneratedFile {
     do {
       try bytes.write(to: URL(fileURLWithPath: path), options: .atomic)
     } catch {
-      throw GenError.unwritable(path, "\(error.localizedDescription); check the directory exists and is writable")
+      throw GenError.unwritable(path, "\(error); check the directory exists and is writable")
     }
   }
 }

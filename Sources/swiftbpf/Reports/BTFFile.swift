@@ -1,4 +1,3 @@
-import Foundation
 import SwiftBPF
 
 /// Opening a BTF the user names on the command line: a raw BTF file (such
@@ -7,7 +6,7 @@ import SwiftBPF
 enum BTFFile {
   /// The BTF in `path`, on top of `base` for split (module) BTF.
   static func load(_ path: String, base: BTF? = nil) throws -> BTF {
-    let magic = FileHandle(forReadingAtPath: path).flatMap { try? $0.read(upToCount: 4) }.map(Array.init) ?? []
+    let magic = StandardStreams.head(of: path, count: 4)
     if magic == [0x7F, 0x45, 0x4C, 0x46] {
       guard let bytes = try ObjectFile(path: path).btf else { throw BTFFileError.noBTF(path) }
       return try BTF(bytes: bytes, base: base)

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SwiftBPF
 
 /// A map's entries read from the kernel as raw bytes, with the map's BTF

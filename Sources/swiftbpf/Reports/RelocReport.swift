@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SwiftBPF
 
 /// The decisions as the human table and the JSON contract print them.
