@@ -11,6 +11,8 @@ let package = Package(
   products: [
     .library(name: "SwiftBPF", type: .static, targets: ["SwiftBPF"]),
     .executable(name: "swiftbpf", targets: ["swiftbpf"]),
+    // Compiles a target's *.bpf.c with clang and its skeletons into it (Examples/ uses it).
+    .plugin(name: "SwiftBPFPlugin", targets: ["SwiftBPFPlugin"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -58,6 +60,9 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]),
+
+    // Build-tool plugin: clang for each *.bpf.c, then `swiftbpf gen skeleton` (Plugins/SwiftBPFPlugin).
+    .plugin(name: "SwiftBPFPlugin", capability: .buildTool(), dependencies: ["swiftbpf"]),
 
     // Paths to fixtures and toolchain tools, shared by the test targets.
     .target(name: "TestSupport", path: "Tests/TestSupport"),
