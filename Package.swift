@@ -76,8 +76,9 @@ let package = Package(
     .testTarget(name: "RelocationTests", dependencies: ["Relocation", "BTF", "Instructions", "UAPI", "TestSupport"]),
     // The test targets below check raw kernel facts through the shim (CBPFSys).
     .testTarget(name: "SyscallTests", dependencies: ["Syscall", "CBPFSys", "UAPI", "TestSupport"]),
+    // Also SwiftBPF: a generated skeleton (Generated/) imports only the umbrella.
     .testTarget(name: "LoaderTests", dependencies: [
-      "Loader", "ELFReader", "BTF", "Relocation", "Syscall", "Instructions", "UAPI", "CBPFSys", "TestSupport",
+      "SwiftBPF", "Loader", "ELFReader", "BTF", "Relocation", "Syscall", "Instructions", "UAPI", "CBPFSys", "TestSupport",
       .product(name: "Logging", package: "swift-log"),
     ]),
   ]

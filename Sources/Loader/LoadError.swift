@@ -69,6 +69,9 @@ public indirect enum LoadError: Error, Sendable, CustomStringConvertible {
   case wrongByteOrder(object: String, order: ByteOrder, host: ByteOrder)
   /// A configuration that cannot be loaded.
   case invalidConfiguration(reason: String)
+  /// A generated skeleton's typed view does not fit the loaded map (the
+  /// skeleton was generated from another build of the object).
+  case typedMap(MapError)
 
   public var description: String {
     switch self {
@@ -115,6 +118,7 @@ public indirect enum LoadError: Error, Sendable, CustomStringConvertible {
       return "\(name) is \(order == .big ? "big" : "little")-endian but this machine is "
         + "\(host == .big ? "big" : "little")-endian; build it with -target \(host == .big ? "bpfeb" : "bpfel") (or -target bpf)"
     case .invalidConfiguration(let reason): return reason
+    case .typedMap(let e): return "\(e); regenerate the skeleton from the object being loaded"
     }
   }
 }

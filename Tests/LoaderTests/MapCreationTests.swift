@@ -127,6 +127,17 @@ import UAPI
     #expect(kernel.snapshot.maps.filter { $0.attributes.name == "pinned_counts" }.count == creates + 1)
   }
 
+  @Test func aPinPathSetBeforeLoadPinsThereWhateverThePinningSays() throws {
+    let kernel = FakeKernel()
+    var object = try Object.open(path: Fixture.object("maps.bpf.o").path, options: OpenOptions(pinRoot: "/fake/root"))
+    try object.withMap("hash_map") { $0.pinPath = "/fake/elsewhere/hash" }
+    try object.withMap("pinned_counts") { $0.pinPath = "/fake/elsewhere/counts" }
+    let loaded = try object.load(kernel: kernel)
+    defer { loaded.close() }
+    #expect(kernel.snapshot.pins.keys.sorted() == ["/fake/elsewhere/counts", "/fake/elsewhere/hash"])
+    #expect(loaded.map(named: "hash_map")?.pinPath == "/fake/elsewhere/hash")
+  }
+
   @Test func kernelWithoutAMapTypeGivesTheMinimumKernel() throws {
     var features = KernelFeatures.everything
     features.mapTypes.remove(.ringbuf)

@@ -101,8 +101,8 @@ extension LoadContext {
     }
     var a = try attributes(for: spec, btf: btf)
     let isFrozen = a.flags.contains(.readOnlyProgram) && spec.role != .defined && spec.role != .structOps
-    var pinPath: String?
-    if spec.pinning == .byName {
+    var pinPath = spec.pinPath
+    if pinPath == nil, spec.pinning == .byName {
       pinPath = object.options.pinRoot + "/" + spec.name
     }
     if let reused = spec.reusedMap {

@@ -112,10 +112,18 @@ struct LoadContext<Kernel: KernelInterface> {
     try fillSlots(maps: maps, programs: programs)
     try pinMaps(maps)
     var variables = [String: Object.VariableLocation]()
-    for section in file.dataSections where maps.dataMaps[section.name] != nil {
+    // `.kconfig` lists its externs at offset 0 (the ELF places none): their
+    // places come from the kconfig layout below.
+    for section in file.dataSections where maps.dataMaps[section.name] != nil && section.kind != .kconfig {
       for v in section.variables where variables[v.name] == nil {
         variables[v.name] = Object.VariableLocation(section: section.name, offset: Int(clamping: v.offset),
                                                     size: Int(clamping: v.size))
+      }
+    }
+    // `__kconfig` externs, where the load placed them: read like variables.
+    if let kconfig, maps.maps.contains(where: { $0.sectionName == ".kconfig" }) {
+      for entry in kconfig.entries where variables[entry.name] == nil {
+        variables[entry.name] = Object.VariableLocation(section: ".kconfig", offset: entry.offset, size: entry.size)
       }
     }
     return LoadedObject(name: object.name, maps: maps.maps, programs: programs,

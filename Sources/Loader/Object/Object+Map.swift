@@ -40,6 +40,10 @@ extension Object {
     public var innerMap: MapDefinition?
     /// Pin at `<pin root>/<name>` (and reuse a compatible pinned map).
     public var pinning: MapDefinition.Pinning
+    /// Pin at this path on a BPF file system (and reuse a compatible map
+    /// already pinned there), whatever `pinning` says: libbpf's
+    /// `bpf_map__set_pin_path`.
+    public var pinPath: String?
     /// Use this existing map instead of creating one (its fd is duplicated
     /// at load; the handle may be closed after that).
     public var reusedMap: LoadedObject.Map?
@@ -63,6 +67,7 @@ extension Object {
       mapExtra = d.mapExtra
       innerMap = d.innerMap
       pinning = d.pinning
+      pinPath = nil
       reusedMap = nil
       autoCreate = true
       recordType = d.recordType
@@ -82,6 +87,7 @@ extension Object {
       mapExtra = 0
       innerMap = nil
       pinning = .none
+      pinPath = nil
       reusedMap = nil
       autoCreate = true
       recordType = nil
@@ -101,6 +107,7 @@ extension Object {
       mapExtra = 0
       innerMap = nil
       pinning = .none
+      pinPath = nil
       reusedMap = nil
       autoCreate = true
       recordType = nil

@@ -14,7 +14,10 @@ public struct Object: Sendable {
   public let file: ObjectFile
   /// The object name (internal map prefix).
   public let name: String
-  public let options: OpenOptions
+  /// The options it was opened with. `kconfigOverrides` and `pinRoot` are
+  /// read by `load()` and may still be changed before it (the object name
+  /// and the programs' log level were taken at open).
+  public var options: OpenOptions
   /// Every map to create: the object's maps (struct_ops ones included),
   /// then one per global data section, then `.kconfig`, in libbpf's order.
   public var maps: [Map]
