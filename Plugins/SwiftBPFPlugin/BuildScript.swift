@@ -1,3 +1,5 @@
+import Foundation
+
 /// The one build command per `.bpf.c`: clang, then `swiftbpf gen skeleton`,
 /// run by `/bin/sh` with the values as positional parameters (no quoting
 /// of paths into the script).

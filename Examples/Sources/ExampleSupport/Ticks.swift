@@ -6,14 +6,16 @@ import Glibc
 /// counters prints their final values.
 public struct Ticks: Sequence, IteratorProtocol {
   private let interval: Duration
-  private let start = ContinuousClock.now
+  private let start: ContinuousClock.Instant
   private let end: ContinuousClock.Instant?
   private var count = 0
   private var finished = false
 
   public init(every interval: Duration, for duration: Duration?) {
+    let now = ContinuousClock.now
     self.interval = interval
-    end = duration.map { start + $0 }
+    start = now
+    end = duration.map { now + $0 }
   }
 
   /// Sleeps until the next tick and returns its number (1, 2, ...); nil
