@@ -72,6 +72,8 @@ let package = Package(
     .testTarget(name: "CLITests", dependencies: [
       "swiftbpf", "SwiftBPF", "UAPI", "TestSupport", .product(name: "Logging", package: "swift-log"),
     ]),
+    // Builds and runs the Examples package (SwiftBPFPlugin end to end); needs only the tools.
+    .testTarget(name: "PluginTests", dependencies: ["TestSupport"]),
     .testTarget(name: "CodegenTests", dependencies: ["Codegen", "BTF", "ELFReader", "UAPI", "TestSupport"]),
     .testTarget(name: "RelocationTests", dependencies: ["Relocation", "BTF", "Instructions", "UAPI", "TestSupport"]),
     // The test targets below check raw kernel facts through the shim (CBPFSys).

@@ -13,7 +13,7 @@ let options = ExampleOptions(usage: "usdt [--duration SECONDS]")
 
 do {
   let loaded = try Usdt().load()
-  // on_tick's SEC("usdt//proc/self/exe:swiftbpf_example:tick") says where.
+  // on_example_tick's SEC("usdt//proc/self/exe:swiftbpf_example:tick") says where.
   try loaded.attach()
 
   print("firing swiftbpf_example:tick once a second \(options.durationText)")

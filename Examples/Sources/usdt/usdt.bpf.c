@@ -16,7 +16,7 @@ int last_value;
 // "usdt/<binary>:<provider>:<name>", attached automatically to every site
 // of the probe in the example's own executable.
 SEC("usdt//proc/self/exe:swiftbpf_example:tick")
-int BPF_USDT(on_tick, long counter, int value)
+int BPF_USDT(on_example_tick, long counter, int value)
 {
 	__sync_fetch_and_add(&ticks, 1);
 	last_counter = counter;
