@@ -154,7 +154,16 @@ enum TemporaryDirectories {
   static func removeAtExit(_ url: URL) {
     if paths.add(url.path) {
       atexit {
-        for path in TemporaryDirectories.paths.all { try? FileManager.default.removeItem(atPath: path) }
+        let temporary = FileManager.default.temporaryDirectory
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? []
+        for path in TemporaryDirectories.paths.all {
+          try? FileManager.default.removeItem(atPath: path)
+          // SwiftPM's lock files for the scratch path, named after it.
+          let lockPrefix = path.replacingOccurrences(of: "/", with: "_")
+          for name in names where name.hasPrefix(lockPrefix) {
+            try? FileManager.default.removeItem(at: temporary.appendingPathComponent(name))
+          }
+        }
       }
     }
   }
