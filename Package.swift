@@ -18,6 +18,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     // 1.11: LogHandler.log(event:), which handlers implement without a deprecation warning.
     .package(url: "https://github.com/apple/swift-log", from: "1.11.0"),
+    .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
   ],
   targets: [
     // C: libelf through pkg-config, and the header-only syscall shim.
@@ -75,6 +76,11 @@ let package = Package(
     // Builds and runs the Examples package (SwiftBPFPlugin end to end); needs only the tools.
     .testTarget(name: "PluginTests", dependencies: ["TestSupport"]),
     .testTarget(name: "CodegenTests", dependencies: ["Codegen", "BTF", "ELFReader", "UAPI", "TestSupport"]),
+    // Generated Swift compiled for real (files written by CodegenTests' GeneratedFilesTests): the layout
+    // corpus's types, and the other fixtures' types (file-private, so their names cannot clash).
+    .target(name: "LayoutTestSupport", dependencies: ["SwiftBPF", "TestSupport"], path: "Tests/LayoutTestSupport"),
+    .testTarget(name: "CodegenLayoutTests", dependencies: ["SwiftBPF", "LayoutTestSupport", "TestSupport"]),
+    .testTarget(name: "CodegenFixtureLayoutTests", dependencies: ["SwiftBPF", "LayoutTestSupport", "TestSupport"]),
     .testTarget(name: "RelocationTests", dependencies: ["Relocation", "BTF", "Instructions", "UAPI", "TestSupport"]),
     // The test targets below check raw kernel facts through the shim (CBPFSys).
     .testTarget(name: "SyscallTests", dependencies: ["Syscall", "CBPFSys", "UAPI", "TestSupport"]),

@@ -35,6 +35,7 @@ VARIANTS=(
   "programs.bpfeb:-target bpfeb"
   "maps.bpfeb:-target bpfeb"
   "core.bpfeb:-target bpfeb"
+  "layout.bpfeb:-target bpfeb"
 )
 
 build() { # build <source name> <object name> <target flags...>

@@ -19,6 +19,7 @@
  *   events     RINGBUF       64 KiB, declared __type(value, struct skel_event)
  *   jobs       QUEUE         value u32, 16 entries
  *   raw_sized  HASH          key_size 4, value_size 8 (sizes only, no BTF types)
+ *   getpid_events RINGBUF    16 KiB, declared __type(value, struct skel_event)
  *
  * EXPECT programs:
  *   compute     syscall                       SYSCALL: runs += 1;
@@ -28,7 +29,11 @@
  *               copies the kconfig externs into seen_*;
  *               returns 0, or __LINE__ if the ring was full
  *   on_getpid   tp/syscalls/sys_enter_getpid  TRACEPOINT (auto-attached):
- *               getpid_calls += 1
+ *               getpid_calls += 1; for a getpid of a process whose pid is
+ *               .bss watched_pid (0: none; `swiftbpf run` sets none, so
+ *               with watched_pid 0 every caller counts), one skel_event
+ *               { seq = getpid_calls, value = caller's tgid, comm = "getpid" }
+ *               into getpid_events
  *
  * So with .rodata multiplier set to 3 before load and .data seed 7, one run
  * of `compute` leaves last.value == 21, last.run == 1, totals[7].sum == 21.
@@ -89,6 +94,12 @@ struct {
 	__uint(value_size, 8);
 } raw_sized SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 16 * 1024);
+	__type(value, struct skel_event);
+} getpid_events SEC(".maps");
+
 const volatile __u32 multiplier = 1;
 const volatile char label[8] = "skel";
 __s32 seed = 7;
@@ -96,6 +107,7 @@ static __u32 hidden_data = 5;
 __u64 runs;
 struct skel_result last;
 __u64 getpid_calls;
+__u32 watched_pid;
 __s32 seen_hz;
 __u32 seen_jit;
 _Bool seen_syscall;
@@ -150,6 +162,18 @@ int compute(void *ctx)
 SEC("tp/syscalls/sys_enter_getpid")
 int on_getpid(void *ctx)
 {
-	__sync_fetch_and_add(&getpid_calls, 1);
+	struct skel_event *event;
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	__u64 calls = __sync_fetch_and_add(&getpid_calls, 1) + 1;
+
+	if (watched_pid && tgid != watched_pid)
+		return 0;
+	event = bpf_ringbuf_reserve(&getpid_events, sizeof(*event), 0);
+	if (!event)
+		return 0;
+	event->seq = calls;
+	event->value = tgid;
+	__builtin_memcpy(event->comm, "getpid\0", 8);
+	bpf_ringbuf_submit(event, 0);
 	return 0;
 }

@@ -44,15 +44,24 @@ enum CompositeLayout {
     case filler(name: String, offset: Int, unit: Int, count: Int, holdsBits: Bool)
   }
 
-  /// The stored plan when one gives exactly `size` bytes and `alignment`, else nil.
+  /// The stored plan when one gives exactly `size` bytes and `alignment`,
+  /// else nil. Gaps are filled with bytes; only when the members alone do
+  /// not reach the alignment are they filled with the widest units that fit.
   static func storedPlan(members: [LayoutMember], size: Int, alignment: Int) -> [StoredField]? {
+    storedPlan(members: members, size: size, alignment: alignment, fillerUnit: 1)
+      ?? storedPlan(members: members, size: size, alignment: alignment, fillerUnit: alignment)
+  }
+
+  private static func storedPlan(
+    members: [LayoutMember], size: Int, alignment: Int, fillerUnit: Int
+  ) -> [StoredField]? {
     let bitRanges = members.filter(\.isBitfield).map { $0.bitOffset ..< $0.bitOffset + $0.bitWidth }
     var fields: [StoredField] = []
     var cursor = 0
     var reached = 1
     var fillerCount = 0
     func fill(_ from: Int, _ to: Int) {
-      for piece in pieces(from: from, to: to, maximumUnit: alignment) {
+      for piece in pieces(from: from, to: to, maximumUnit: fillerUnit) {
         let bits = (piece.offset * 8) ..< ((piece.offset + piece.unit * piece.count) * 8)
         let holdsBits = bitRanges.contains { $0.overlaps(bits) }
         fields.append(.filler(name: (holdsBits ? "_bits" : "_pad") + "\(fillerCount)", offset: piece.offset,

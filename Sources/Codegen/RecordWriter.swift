@@ -23,6 +23,10 @@ struct RecordWriter {
   private var flexibleOffsetNames: [Int: String] = [:]
   /// The instance properties this type exposes.
   private(set) var exposed: [(name: String, type: String)] = []
+  /// The C members and how Swift reaches them (forwarded ones included).
+  private(set) var manifest: [ManifestMember] = []
+  /// The manifest of each anonymous member's type, to forward.
+  var innerManifests: [String: [ManifestMember]] = [:]
 
   init(name: String, note: String, access: String, order: ByteOrder) {
     self.name = name
@@ -75,7 +79,13 @@ struct RecordWriter {
           let member = members[index]
           let visibility = member.isHidden ? "private " : access
           lines.append("  \(visibility)var \(member.name): \(member.shape.spelling)  // offset \(member.byteOffset)")
-          if !member.isHidden { exposed.append((member.name, member.shape.spelling)) }
+          if !member.isHidden {
+            exposed.append((member.name, member.shape.spelling))
+            // An anonymous member's own members are listed instead, as C names them.
+            if !member.cName.isEmpty {
+              manifest.append(ManifestMember(cName: member.cName, swiftName: member.name, role: .stored))
+            }
+          }
         case .filler(let fieldName, let offset, let unit, let count, let holdsBits):
           let what = holdsBits ? "bitfield storage" : "padding"
           lines.append("  private var \(fieldName): InlineArray<\(count), \(TypeShape.unitSpelling(unit))>"
@@ -85,12 +95,15 @@ struct RecordWriter {
       for member in members where member.isBitfield {
         computed += bitfield(member)
         exposed.append((member.name, member.shape.spelling))
+        manifest.append(ManifestMember(cName: member.cName, swiftName: member.name, role: .bitfield))
       }
     case .bytes(let unit, let count):
       lines.append("  private var _storage: InlineArray<\(count), \(TypeShape.unitSpelling(unit))>")
       for member in members where !member.isZeroSize && !member.isHidden {
         computed += member.isBitfield ? bitfield(member) : bytesMember(member)
         exposed.append((member.name, member.shape.spelling))
+        if !member.cName.isEmpty { manifest.append(ManifestMember(cName: member.cName, swiftName: member.name,
+                                       role: member.isBitfield ? .bitfield : .computed)) }
       }
     }
     for (index, member) in members.enumerated() {
@@ -116,6 +129,11 @@ struct RecordWriter {
           "  }",
         ]
         exposed.append((forward.name, forward.type))
+        // A forwarded C member keeps its C name (C reaches it directly too).
+        if let inner = innerManifests[member.shape.spelling]?.first(where: { $0.swiftName == forward.inner }) {
+          manifest.append(ManifestMember(cName: inner.cName, swiftName: forward.name,
+                                         role: inner.role == .bitfield ? .bitfield : .computed))
+        }
       }
     }
     lines += ["", "  /// Every byte zero, padding included (map keys compare their padding too).",

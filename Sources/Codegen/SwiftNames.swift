@@ -26,11 +26,14 @@ package enum SwiftNames {
     keywords.contains(name) ? "`\(name)`" : name
   }
 
-  /// The words of a C identifier: split at `_`, and at a lower-to-upper
-  /// change (`myValue` → `my`, `Value`); leading and doubled underscores vanish.
+  /// The words of a C identifier: split at `_` (and any other character that
+  /// is not a letter or digit, as in section names like `.bss`), and at a
+  /// lower-to-upper change (`myValue` → `my`, `Value`); leading and doubled
+  /// separators vanish.
   static func words(_ c: String) -> [Substring] {
     var words: [Substring] = []
-    for part in c.split(separator: "_", omittingEmptySubsequences: true) {
+    let isSeparator = { (ch: Character) in !(ch.isASCII && (ch.isLetter || ch.isNumber)) }
+    for part in c.split(whereSeparator: isSeparator) {
       var start = part.startIndex
       var previousWasLower = false
       for index in part.indices {

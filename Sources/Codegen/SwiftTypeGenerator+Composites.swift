@@ -42,12 +42,20 @@ extension SwiftTypeGenerator {
         note += "; no stored field can carry the alignment beside the members, so they are computed properties."
       }
     }
+    if size == 0 {
+      // C gives an empty struct size 0 and its members' alignment; Swift
+      // gives it size 0 but stride and alignment 1.
+      note += " Empty: Swift's stride and alignment are 1."
+    }
     var writer = RecordWriter(name: name, note: note, access: access, order: btf.byteOrder)
     writer.allocateNames(&members)
+    for member in members where member.cName.isEmpty {
+      writer.innerManifests[member.shape.spelling] = registered[member.shape.spelling]?.members
+    }
     let text = writer.write(members: members, layout: layout)
     var shape = TypeShape(spelling: name, size: size, alignment: alignment)
     shape.exposed = writer.exposed
-    try register(name, Declaration(origin: origin, text: text, shape: shape))
+    try register(name, Declaration(origin: origin, text: text, shape: shape, btfID: id, members: writer.manifest))
     return shape
   }
 

@@ -24,7 +24,7 @@ extension SwiftTypeGenerator {
     var names = MemberNameAllocator(reserved: ["rawValue", "init", "hashValue"])
     let signedness = e.isSigned ? "signed" : "unsigned"
     var lines = [
-      "/// C: `\(btf.cDescription(id))`, \(size) bytes, \(signedness); values it does not name are kept.",
+      "/// C: `\(btf.cDescription(id))`, \(size == 1 ? "1 byte" : "\(size) bytes"), \(signedness); values it does not name are kept.",
       "\(access)struct \(name): RawRepresentable, Hashable, BitwiseCopyable, Sendable {",
       "  \(access)var rawValue: \(raw)",
       "  \(access)init(rawValue: \(raw)) { self.rawValue = rawValue }",
@@ -36,7 +36,8 @@ extension SwiftTypeGenerator {
       lines.append("  \(access)static let \(constant) = \(name)(rawValue: \(Self.literal(enumerator.bits, size: size, signed: e.isSigned)))")
     }
     lines.append("}")
-    try register(name, Declaration(origin: origin, text: lines.joined(separator: "\n") + "\n", shape: shape))
+    try register(name, Declaration(origin: origin, text: lines.joined(separator: "\n") + "\n", shape: shape,
+                                   btfID: id, isEnum: true))
     return shape
   }
 

@@ -60,6 +60,7 @@ extension SwiftTypeGenerator {
     let text = writer.write(members: members, layout: layout)
     var shape = TypeShape(spelling: swiftName, size: size, alignment: alignment)
     shape.exposed = writer.exposed
-    try register(swiftName, Declaration(origin: "section \(swiftName)", text: text, shape: shape))
+    try register(swiftName, Declaration(origin: "section \(swiftName)", text: text, shape: shape, btfID: nil,
+                                        members: writer.manifest))
   }
 }

@@ -20,6 +20,9 @@ package struct SwiftTypeGenerator {
     /// The access level of the generated declarations.
     package enum Access: String, Sendable, CaseIterable {
       case `public`, `internal`
+      /// For several generated files in one module (the layout tests):
+      /// file-private types of one file do not clash with another's.
+      case `fileprivate`
     }
     package var access: Access
     package init(access: Access = .public) { self.access = access }
@@ -70,8 +73,14 @@ package struct SwiftTypeGenerator {
   /// The Swift names registered so far, sorted.
   package var declaredNames: [String] { registered.keys.sorted() }
 
-  /// `public ` or nothing (internal is Swift's default).
-  var access: String { options.access == .public ? "public " : "" }
+  /// `public `, `fileprivate ` or nothing (internal is Swift's default).
+  var access: String {
+    switch options.access {
+    case .public: return "public "
+    case .internal: return ""
+    case .fileprivate: return "fileprivate "
+    }
+  }
 }
 
 /// A registered declaration: its text and the C type it came from, so a
@@ -81,4 +90,25 @@ struct Declaration {
   var text: String
   /// Its size, alignment and exposed properties, for the types using it.
   var shape: TypeShape
+  /// The BTF type it declares (nil for a data section).
+  var btfID: BTF.TypeID?
+  /// How each C member is reached from Swift, for the layout manifest.
+  var members: [ManifestMember] = []
+  var isEnum = false
+}
+
+/// One C member of a generated record as Swift reaches it.
+struct ManifestMember {
+  enum Role: String {
+    /// A stored property at the member's offset.
+    case stored
+    /// A computed property loading and storing the member's bytes.
+    case computed
+    /// A computed property over the member's bits.
+    case bitfield
+  }
+  /// The C name; a member of an anonymous member has its own name, as in C.
+  var cName: String
+  var swiftName: String
+  var role: Role
 }

@@ -21,6 +21,9 @@ public struct DataSection: Sendable, Hashable {
   /// The named variables it holds, by offset.
   public let variables: [Variable]
 
+  /// A data section with these properties.
+  /// What `ObjectFile` builds while reading an object; tests and tools
+  /// may build values directly.
   public init(
     name: String, kind: Kind, sectionIndex: Int?, size: UInt64, isReadOnly: Bool,
     initialBytes: [UInt8]?, variables: [Variable]
@@ -74,6 +77,7 @@ public struct DataSection: Sendable, Hashable {
 
   /// A named variable in a data section (an `STT_OBJECT` symbol, or an extern).
   public struct Variable: Sendable, Hashable {
+    /// The symbol name.
     public let name: String
     /// The offset in the section (`st_value`); 0 for externs, which the loader places.
     public let offset: UInt64
@@ -86,6 +90,7 @@ public struct DataSection: Sendable, Hashable {
     /// The symbol table index.
     public let symbolIndex: Int
 
+    /// A variable with these symbol fields.
     public init(
       name: String, offset: UInt64, size: UInt64, binding: Symbol.Binding,
       visibility: Symbol.Visibility, symbolIndex: Int

@@ -40,6 +40,8 @@ public enum ELFError: Error, Sendable, Hashable, CustomStringConvertible {
     }
   }
 
+  /// The message for a user: the file and what is wrong with it. The CLI prints
+  /// it after `swiftbpf: ` (on one line), and as `message` in `--json` errors.
   public var description: String {
     switch self {
     case .cannotRead(let file, let errno, let reason):

@@ -17,6 +17,7 @@ public struct Extern: Sendable, Hashable {
   /// The BTF type id of its `VAR` or `FUNC` in the object's BTF, when there is one.
   public let btfTypeID: BTF.TypeID?
 
+  /// An extern as the object declares it.
   public init(name: String, symbolIndex: Int, kind: Kind, isWeak: Bool, btfTypeID: BTF.TypeID?) {
     self.name = name
     self.symbolIndex = symbolIndex

@@ -15,10 +15,12 @@ public struct MapDefinition: Sendable, Hashable {
   public var origin: Origin
   /// `.maps` or `maps`, and the section index.
   public var sectionName: String
+  /// The ELF section index of `sectionName`.
   public var sectionIndex: Int
   /// The byte offset of its definition in that section (`st_value`): what
   /// `ld_imm64` relocations name it by.
   public var offset: UInt64
+  /// The map symbol's index in the symbol table.
   public var symbolIndex: Int
 
   /// `type`.
@@ -54,6 +56,9 @@ public struct MapDefinition: Sendable, Hashable {
   /// readers to check their Swift type against) and `valueSize` stays 0.
   public var recordType: RecordType?
 
+  /// A map definition.
+  /// What `ObjectFile` builds while reading an object; tests and tools
+  /// may build values directly.
   public init(
     name: String, origin: Origin, sectionName: String, sectionIndex: Int, offset: UInt64,
     symbolIndex: Int, type: MapType, keySize: UInt32 = 0, valueSize: UInt32 = 0,
@@ -96,6 +101,7 @@ public struct MapDefinition: Sendable, Hashable {
     /// `sizeof` the type, from its BTF.
     public var size: Int
 
+    /// A record type: its BTF id, C spelling and size.
     public init(typeID: BTF.TypeID, name: String, size: Int) {
       self.typeID = typeID
       self.name = name
@@ -138,8 +144,10 @@ public struct MapDefinition: Sendable, Hashable {
     public let index: Int
     /// The inner map or program the slot points to.
     public let symbolName: String
+    /// That symbol's index in the symbol table.
     public let symbolIndex: Int
 
+    /// Slot `index` pointing to `symbolName`.
     public init(index: Int, symbolName: String, symbolIndex: Int) {
       self.index = index
       self.symbolName = symbolName

@@ -6,6 +6,7 @@
 public struct Relocation: Sendable, Hashable {
   /// The code section the relocation patches.
   public let sectionIndex: Int
+  /// The name of that section (a SEC() name, or `.text`).
   public let sectionName: String
   /// `r_offset`: the byte offset of the patched instruction in its section.
   public let offset: UInt64
@@ -19,10 +20,14 @@ public struct Relocation: Sendable, Hashable {
   public let type: RelocationType
   /// `ELF64_R_SYM(r_info)` and that symbol's name (its section's name for `STT_SECTION`).
   public let symbolIndex: Int
+  /// The referenced symbol's name (its section's name for `STT_SECTION`).
   public let symbolName: String
   /// What the instruction refers to.
   public let target: Target
 
+  /// A relocation.
+  /// What `ObjectFile` builds while reading an object; tests and tools
+  /// may build values directly.
   public init(
     sectionIndex: Int, sectionName: String, offset: UInt64, function: String?, functionSlot: Int?,
     type: RelocationType, symbolIndex: Int, symbolName: String, target: Target
@@ -68,13 +73,16 @@ public struct Relocation: Sendable, Hashable {
 
   /// A function in a code section, by section and byte offset.
   public struct FunctionReference: Sendable, Hashable {
+    /// The ELF index of the code section holding the function.
     public let sectionIndex: Int
+    /// That section's name.
     public let sectionName: String
     /// The byte offset of the first instruction in its section.
     public let offset: UInt64
     /// The function symbol starting at `offset`, if there is one.
     public let name: String?
 
+    /// The function at `offset` bytes into section `sectionIndex`.
     public init(sectionIndex: Int, sectionName: String, offset: UInt64, name: String?) {
       self.sectionIndex = sectionIndex
       self.sectionName = sectionName

@@ -26,6 +26,9 @@ public struct Section: Sendable, Hashable {
   /// The contents, for `SHT_PROGBITS` sections; nil for every other type.
   public let data: [UInt8]?
 
+  /// A section header with its contents.
+  /// What `ObjectFile` builds while reading an object; tests and tools
+  /// may build values directly.
   public init(
     index: Int, name: String, type: SectionType, flags: SectionFlags, fileOffset: UInt64,
     size: UInt64, alignment: UInt64, link: UInt32, info: UInt32, entrySize: UInt64, data: [UInt8]?

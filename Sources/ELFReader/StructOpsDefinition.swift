@@ -20,6 +20,7 @@ public struct StructOpsDefinition: Sendable, Hashable {
   /// The function-pointer members set to programs, by offset.
   public var functions: [Function]
 
+  /// A struct_ops variable of struct `typeName`.
   public init(typeName: String, typeID: BTF.TypeID, data: [UInt8], functions: [Function]) {
     self.typeName = typeName
     self.typeID = typeID
@@ -37,8 +38,10 @@ public struct StructOpsDefinition: Sendable, Hashable {
     public var offset: UInt64
     /// The program it points to.
     public var program: String
+    /// The program symbol's index in the symbol table.
     public var symbolIndex: Int
 
+    /// Member `member` set to `program`.
     public init(member: String, memberIndex: Int, offset: UInt64, program: String, symbolIndex: Int) {
       self.member = member
       self.memberIndex = memberIndex

@@ -21,6 +21,9 @@ public struct Symbol: Sendable, Hashable {
   /// `st_shndx` (extended through `SHT_SYMTAB_SHNDX` when it is `SHN_XINDEX`).
   public let sectionIndex: Int
 
+  /// A symbol table entry.
+  /// What `ObjectFile` builds while reading an object; tests and tools
+  /// may build values directly.
   public init(
     index: Int, name: String, value: UInt64, size: UInt64, binding: Binding, kind: Kind,
     visibility: Visibility, sectionIndex: Int

@@ -5,9 +5,12 @@
 public struct UnsupportedRelocation: Sendable, Hashable, CustomStringConvertible {
   /// The code section and byte offset of the patched instruction.
   public let section: String
+  /// The patched instruction's byte offset in `section`.
   public let offset: UInt64
+  /// Why it cannot be applied.
   public let problem: Problem
 
+  /// The relocation at `offset` in `section` and its problem.
   public init(section: String, offset: UInt64, problem: Problem) {
     self.section = section
     self.offset = offset

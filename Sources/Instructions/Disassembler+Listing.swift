@@ -50,10 +50,13 @@ extension Disassembler {
   ///
   /// - Parameters:
   ///   - sequence: the section's instructions (slot 0 is the section start).
+  ///   - order: the object's byte order, for the raw bytes column.
   ///   - symbols: the section's symbols, as `SymbolTable` takes them. When
   ///     none starts at slot 0, llvm-objdump names the start after the
   ///     section, and so does this.
   ///   - sectionName: that name.
+  ///   - rawBytes: print each instruction's bytes before its text, as
+  ///     llvm-objdump does unless given `--no-show-raw-insn`.
   public static func sectionLines(
     _ sequence: InstructionSequence, order: ByteOrder, symbols: SymbolTable, sectionName: String,
     rawBytes: Bool = true
@@ -79,9 +82,13 @@ extension Disassembler {
 extension Disassembler {
   /// A code section to list: its name, instructions and symbols.
   public struct Section: Sendable {
+    /// The ELF section name, printed as `Disassembly of section NAME:`.
     public var name: String
+    /// The section's instructions, slot 0 at the section start.
     public var instructions: InstructionSequence
+    /// Its function and label symbols, for block headers and jump labels.
     public var symbols: SymbolTable
+    /// A section to list.
     public init(name: String, instructions: InstructionSequence, symbols: SymbolTable) {
       self.name = name
       self.instructions = instructions

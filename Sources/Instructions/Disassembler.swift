@@ -19,6 +19,7 @@ public enum Disassembler {
   /// The instruction's text, as llvm-objdump prints it after the bytes.
   ///
   /// - Parameters:
+  ///   - insn: the decoded instruction (`ld_imm64` as one value).
   ///   - slot: the instruction's slot index in its section (jump targets
   ///     are computed from it).
   ///   - label: the label for a jump target slot, without the angle brackets.

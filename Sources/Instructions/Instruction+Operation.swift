@@ -7,33 +7,87 @@
 extension Instruction {
   /// 32-bit (`BPF_ALU`, `BPF_JMP32`, `w` registers) or 64-bit.
   public enum Width: Sendable, Hashable, BitwiseCopyable {
-    case bits32, bits64
+    /// 32-bit: the low halves of the registers; an ALU result is
+    /// zero-extended into the upper half.
+    case bits32
+    /// 64-bit: whole registers.
+    case bits64
   }
 
   /// The second operand: a register (`BPF_X`) or the immediate (`BPF_K`).
   public enum Operand: Sendable, Hashable, BitwiseCopyable {
+    /// `src_reg`. Kernel: `BPF_X`.
     case register(Register)
+    /// The 32-bit `imm` field, sign-extended in 64-bit operations. Kernel: `BPF_K`.
     case immediate(Int32)
   }
 
   /// Arithmetic that writes `dst = dst op operand`.
   public enum Arithmetic: Sendable, Hashable, BitwiseCopyable {
-    case add, sub, mul, div, or, and, lsh, rsh, mod, xor, arsh
-    /// Signed division and modulo (offset 1, cpu v4).
-    case sdiv, smod
+    /// `+`. Kernel: `BPF_ADD`.
+    case add
+    /// `-`. Kernel: `BPF_SUB`.
+    case sub
+    /// `*`. Kernel: `BPF_MUL`.
+    case mul
+    /// Unsigned `/`; division by zero gives 0. Kernel: `BPF_DIV`.
+    case div
+    /// `|`. Kernel: `BPF_OR`.
+    case or
+    /// `&`. Kernel: `BPF_AND`.
+    case and
+    /// `<<`. Kernel: `BPF_LSH`.
+    case lsh
+    /// Logical `>>`. Kernel: `BPF_RSH`.
+    case rsh
+    /// Unsigned `%`; modulo zero leaves `dst` unchanged. Kernel: `BPF_MOD`.
+    case mod
+    /// `^`. Kernel: `BPF_XOR`.
+    case xor
+    /// Arithmetic (sign-filling) `>>`. Kernel: `BPF_ARSH`.
+    case arsh
+    /// Signed `/` (`BPF_DIV` with offset 1, cpu v4).
+    case sdiv
+    /// Signed `%` (`BPF_MOD` with offset 1, cpu v4).
+    case smod
   }
 
   /// Byte swaps. Kernel: `BPF_END` with `BPF_TO_LE`, `BPF_TO_BE`, or in
   /// class `BPF_ALU64` the unconditional `bswap` (cpu v4).
   public enum ByteSwap: Sendable, Hashable, BitwiseCopyable {
-    case toLittleEndian, toBigEndian, unconditional
+    /// `le16`/`le32`/`le64`: to little endian (a truncation on a
+    /// little-endian machine). Kernel: `BPF_TO_LE`.
+    case toLittleEndian
+    /// `be16`/`be32`/`be64`: to big endian. Kernel: `BPF_TO_BE`.
+    case toBigEndian
+    /// `bswap16`/`32`/`64`: always swap (`BPF_ALU64 | BPF_END`, cpu v4).
+    case unconditional
   }
 
   /// Branch conditions. Kernel: `BPF_JEQ`...`BPF_JSLE`.
   public enum Condition: Sendable, Hashable, BitwiseCopyable {
-    case equal, notEqual, bitsSet
-    case greater, greaterOrEqual, less, lessOrEqual
-    case signedGreater, signedGreaterOrEqual, signedLess, signedLessOrEqual
+    /// `==`. Kernel: `BPF_JEQ`.
+    case equal
+    /// `!=`. Kernel: `BPF_JNE`.
+    case notEqual
+    /// `dst & operand` is not zero. Kernel: `BPF_JSET`.
+    case bitsSet
+    /// Unsigned `>`. Kernel: `BPF_JGT`.
+    case greater
+    /// Unsigned `>=`. Kernel: `BPF_JGE`.
+    case greaterOrEqual
+    /// Unsigned `<`. Kernel: `BPF_JLT`.
+    case less
+    /// Unsigned `<=`. Kernel: `BPF_JLE`.
+    case lessOrEqual
+    /// Signed `>`. Kernel: `BPF_JSGT`.
+    case signedGreater
+    /// Signed `>=`. Kernel: `BPF_JSGE`.
+    case signedGreaterOrEqual
+    /// Signed `<`. Kernel: `BPF_JSLT`.
+    case signedLess
+    /// Signed `<=`. Kernel: `BPF_JSLE`.
+    case signedLessOrEqual
   }
 
   /// What a `call` calls.
@@ -54,8 +108,23 @@ extension Instruction {
   /// `BPF_ADD`... optionally `| BPF_FETCH`, `BPF_XCHG`, `BPF_CMPXCHG`,
   /// `BPF_LOAD_ACQ`, `BPF_STORE_REL`.
   public enum Atomic: Sendable, Hashable, BitwiseCopyable {
-    case add, or, and, xor
-    case fetchAdd, fetchOr, fetchAnd, fetchXor
+    /// `*(dst + off) += src`. Kernel: `BPF_ADD`.
+    case add
+    /// `*(dst + off) |= src`. Kernel: `BPF_OR`.
+    case or
+    /// `*(dst + off) &= src`. Kernel: `BPF_AND`.
+    case and
+    /// `*(dst + off) ^= src`. Kernel: `BPF_XOR`.
+    case xor
+    /// `src = atomic_fetch_add(dst + off, src)`: the old value comes back
+    /// in `src`. Kernel: `BPF_ADD | BPF_FETCH`.
+    case fetchAdd
+    /// `src = atomic_fetch_or(dst + off, src)`. Kernel: `BPF_OR | BPF_FETCH`.
+    case fetchOr
+    /// `src = atomic_fetch_and(dst + off, src)`. Kernel: `BPF_AND | BPF_FETCH`.
+    case fetchAnd
+    /// `src = atomic_fetch_xor(dst + off, src)`. Kernel: `BPF_XOR | BPF_FETCH`.
+    case fetchXor
     /// `src = xchg(*(dst + off), src)`.
     case exchange
     /// `r0 = cmpxchg(*(dst + off), r0, src)`.
@@ -87,7 +156,9 @@ extension Instruction {
     case branch(Width, Condition, Register, Operand, offset: Int16)
     /// `may_goto off` (`BPF_JMP | BPF_JCOND`).
     case mayGoto(offset: Int16)
+    /// `call`: a helper, a subprogram, a kfunc, or `callx` through a register.
     case call(CallTarget)
+    /// `exit`: return `r0` to the caller (or end the program).
     case exit
     /// `dst = *(size *)(base + offset)`, sign-extending for `ldsx`.
     case load(Opcode.AccessSize, signExtending: Bool, destination: Register, base: Register, offset: Int16)

@@ -22,6 +22,9 @@ public struct Instruction: Hashable, Sendable, BitwiseCopyable {
   /// all 64 bits (low half from the first slot, high half from the second).
   public var immediate: Int64
 
+  /// An instruction from its fields; `immediate` holds all 64 bits for
+  /// `ld_imm64`, else the sign-extended 32-bit `imm` (the encoder keeps its
+  /// low 32 bits).
   public init(
     opcode: Opcode, destination: Register = .r0, source: Register = .r0,
     offset: Int16 = 0, immediate: Int64 = 0

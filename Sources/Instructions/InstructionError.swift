@@ -21,6 +21,9 @@ public enum InstructionError: Error, Hashable, Sendable, CustomStringConvertible
     }
   }
 
+  /// The message for a user: the instruction slot and what does not decode. The
+  /// CLI prints it after `swiftbpf: ` (on one line), and as `message` in
+  /// `--json` errors.
   public var description: String {
     switch self {
     case .truncated(let slot, let count):

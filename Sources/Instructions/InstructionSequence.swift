@@ -13,6 +13,8 @@ public struct InstructionSequence: Hashable, Sendable, RandomAccessCollection {
   /// end holds the total slot count.
   private var slotStarts: [Int32]
 
+  /// The instructions in order, with their slot indexes computed (`ld_imm64`
+  /// takes two slots).
   public init(_ instructions: [Instruction]) {
     self.instructions = instructions
     var starts: [Int32] = []

@@ -97,16 +97,42 @@ public struct Opcode: RawRepresentable, Hashable, Sendable, BitwiseCopyable, Cus
 extension Opcode {
   /// The instruction class. Kernel: `BPF_LD`...`BPF_ALU64`.
   public enum InstructionClass: UInt8, Sendable, Hashable, BitwiseCopyable {
-    case ld = 0, ldx = 1, st = 2, stx = 3, alu = 4, jmp = 5, jmp32 = 6, alu64 = 7
+    /// Loads with an immediate or packet address (`ld_imm64`, legacy
+    /// `BPF_ABS`/`BPF_IND`). Kernel: `BPF_LD`.
+    case ld = 0
+    /// Loads from memory into a register. Kernel: `BPF_LDX`.
+    case ldx = 1
+    /// Stores of an immediate to memory. Kernel: `BPF_ST`.
+    case st = 2
+    /// Stores of a register to memory, and atomics. Kernel: `BPF_STX`.
+    case stx = 3
+    /// 32-bit arithmetic (results zero-extended to 64 bits). Kernel: `BPF_ALU`.
+    case alu = 4
+    /// 64-bit comparisons and jumps, calls and exit. Kernel: `BPF_JMP`.
+    case jmp = 5
+    /// Jumps comparing the low 32 bits (cpu v3). Kernel: `BPF_JMP32`.
+    case jmp32 = 6
+    /// 64-bit arithmetic. Kernel: `BPF_ALU64`.
+    case alu64 = 7
 
+    /// `alu` or `alu64`: the opcode's high nibble is an `ALUOperation`.
     public var isALU: Bool { self == .alu || self == .alu64 }
+    /// `jmp` or `jmp32`: the opcode's high nibble is a `JumpOperation`.
     public var isJump: Bool { self == .jmp || self == .jmp32 }
+    /// `ld`, `ldx`, `st` or `stx`: the opcode carries a `Mode` and an `AccessSize`.
     public var isLoadStore: Bool { rawValue < 4 }
   }
 
   /// Access size of loads and stores. Kernel: `BPF_W`, `BPF_H`, `BPF_B`, `BPF_DW`.
   public enum AccessSize: UInt8, Sendable, Hashable, BitwiseCopyable {
-    case word = 0x00, halfWord = 0x08, byte = 0x10, doubleWord = 0x18
+    /// 4 bytes. Kernel: `BPF_W`.
+    case word = 0x00
+    /// 2 bytes. Kernel: `BPF_H`.
+    case halfWord = 0x08
+    /// 1 byte. Kernel: `BPF_B`.
+    case byte = 0x10
+    /// 8 bytes. Kernel: `BPF_DW`.
+    case doubleWord = 0x18
 
     /// Width in bytes.
     public var byteCount: Int {
@@ -141,8 +167,34 @@ extension Opcode {
 
   /// The operation nibble of ALU and ALU64 opcodes.
   public enum ALUOperation: UInt8, Sendable, Hashable, BitwiseCopyable {
-    case add = 0x00, sub = 0x10, mul = 0x20, div = 0x30, or = 0x40, and = 0x50
-    case lsh = 0x60, rsh = 0x70, neg = 0x80, mod = 0x90, xor = 0xa0, mov = 0xb0
+    /// `dst += src`. Kernel: `BPF_ADD`.
+    case add = 0x00
+    /// `dst -= src`. Kernel: `BPF_SUB`.
+    case sub = 0x10
+    /// `dst *= src`. Kernel: `BPF_MUL`.
+    case mul = 0x20
+    /// `dst /= src`, unsigned (signed `sdiv` when the offset is 1, cpu v4).
+    /// Kernel: `BPF_DIV`.
+    case div = 0x30
+    /// `dst |= src`. Kernel: `BPF_OR`.
+    case or = 0x40
+    /// `dst &= src`. Kernel: `BPF_AND`.
+    case and = 0x50
+    /// `dst <<= src`. Kernel: `BPF_LSH`.
+    case lsh = 0x60
+    /// `dst >>= src`, logical. Kernel: `BPF_RSH`.
+    case rsh = 0x70
+    /// `dst = -dst` (immediate form only). Kernel: `BPF_NEG`.
+    case neg = 0x80
+    /// `dst %= src`, unsigned (signed `smod` when the offset is 1, cpu v4).
+    /// Kernel: `BPF_MOD`.
+    case mod = 0x90
+    /// `dst ^= src`. Kernel: `BPF_XOR`.
+    case xor = 0xa0
+    /// `dst = src` (sign-extending `movsx` when the offset is 8, 16 or 32,
+    /// cpu v4). Kernel: `BPF_MOV`.
+    case mov = 0xb0
+    /// `dst >>= src`, arithmetic (sign-filling). Kernel: `BPF_ARSH`.
     case arsh = 0xc0
     /// Byte swap. Kernel: `BPF_END`.
     case end = 0xd0
@@ -150,9 +202,35 @@ extension Opcode {
 
   /// The operation nibble of JMP and JMP32 opcodes.
   public enum JumpOperation: UInt8, Sendable, Hashable, BitwiseCopyable {
-    case ja = 0x00, jeq = 0x10, jgt = 0x20, jge = 0x30, jset = 0x40, jne = 0x50
-    case jsgt = 0x60, jsge = 0x70, call = 0x80, exit = 0x90, jlt = 0xa0, jle = 0xb0
-    case jslt = 0xc0, jsle = 0xd0
+    /// Jump always (`gotol` with a 32-bit offset in `jmp32`). Kernel: `BPF_JA`.
+    case ja = 0x00
+    /// Jump if `dst == src`. Kernel: `BPF_JEQ`.
+    case jeq = 0x10
+    /// Jump if `dst > src`, unsigned. Kernel: `BPF_JGT`.
+    case jgt = 0x20
+    /// Jump if `dst >= src`, unsigned. Kernel: `BPF_JGE`.
+    case jge = 0x30
+    /// Jump if `dst & src` is not zero. Kernel: `BPF_JSET`.
+    case jset = 0x40
+    /// Jump if `dst != src`. Kernel: `BPF_JNE`.
+    case jne = 0x50
+    /// Jump if `dst > src`, signed. Kernel: `BPF_JSGT`.
+    case jsgt = 0x60
+    /// Jump if `dst >= src`, signed. Kernel: `BPF_JSGE`.
+    case jsge = 0x70
+    /// Call a helper, a BPF function or a kfunc (by immediate; `callx` by
+    /// register). Kernel: `BPF_CALL`.
+    case call = 0x80
+    /// Return `r0`. Kernel: `BPF_EXIT`.
+    case exit = 0x90
+    /// Jump if `dst < src`, unsigned. Kernel: `BPF_JLT`.
+    case jlt = 0xa0
+    /// Jump if `dst <= src`, unsigned. Kernel: `BPF_JLE`.
+    case jle = 0xb0
+    /// Jump if `dst < src`, signed. Kernel: `BPF_JSLT`.
+    case jslt = 0xc0
+    /// Jump if `dst <= src`, signed. Kernel: `BPF_JSLE`.
+    case jsle = 0xd0
     /// Kernel: `BPF_JCOND` (`may_goto`).
     case jcond = 0xe0
   }

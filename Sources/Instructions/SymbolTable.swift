@@ -16,14 +16,19 @@ public struct SymbolTable: Sendable, Hashable {
 
   /// A symbol: its name and the slot index it starts at.
   public struct Entry: Hashable, Sendable {
+    /// The symbol name (`prog`, `LBB0_3`).
     public var name: String
+    /// The slot index (byte address / 8) where it starts.
     public var slot: Int
+    /// A symbol at `slot`.
     public init(name: String, slot: Int) {
       self.name = name
       self.slot = slot
     }
   }
 
+  /// A table from symbols in symbol table order; of several symbols at one
+  /// slot the last is kept, as llvm-objdump shows it.
   public init(_ symbols: [(name: String, slot: Int)]) {
     var sorted = symbols.enumerated().map { (order: $0.offset, name: $0.element.name, slot: $0.element.slot) }
     sorted.sort { ($0.slot, $0.order) < ($1.slot, $1.order) }
@@ -39,6 +44,7 @@ public struct SymbolTable: Sendable, Hashable {
     storage = kept
   }
 
+  /// The number of symbols kept (one per slot).
   public var count: Int { storage.count }
 
   /// The same table with `name` at slot 0 when no symbol is there, as

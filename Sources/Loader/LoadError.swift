@@ -73,6 +73,10 @@ public indirect enum LoadError: Error, Sendable, CustomStringConvertible {
   /// skeleton was generated from another build of the object).
   case typedMap(MapError)
 
+  /// The message for a user: the object, map or program concerned, what went
+  /// wrong and what to do; a verifier rejection gives the error line, the C
+  /// source line and how many log lines were left out. The CLI prints it after
+  /// `swiftbpf: ` (on one line), and as `message` in `--json` errors.
   public var description: String {
     switch self {
     case .open(let e): return e.description

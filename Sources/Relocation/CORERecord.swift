@@ -15,8 +15,11 @@ public struct CORERecord: Sendable, Hashable {
   /// `"0:1:2"`: the first number indexes the root as an array, the others
   /// pick members (structs, unions), elements (arrays) or an enumerator.
   public var accessString: String
+  /// What the instruction needs: a field's offset, size, existence, a type's
+  /// id or size, an enumerator's value...
   public var kind: BTF.CORERelocation.Kind
 
+  /// A record from its fields.
   public init(instructionOffset: UInt32, type: BTF.TypeID, accessString: String, kind: BTF.CORERelocation.Kind) {
     self.instructionOffset = instructionOffset
     self.type = type
@@ -24,6 +27,7 @@ public struct CORERecord: Sendable, Hashable {
     self.kind = kind
   }
 
+  /// The record `.BTF.ext` holds, as the engine takes it.
   public init(_ record: BTF.CORERelocation) {
     self.init(instructionOffset: record.instructionOffset, type: record.type,
               accessString: record.accessString, kind: record.kind)
@@ -34,8 +38,10 @@ public struct CORERecord: Sendable, Hashable {
 public struct CORESection: Sendable, Hashable {
   /// The ELF section name, as `.BTF.ext` names it.
   public var name: String
+  /// Its records, in `.BTF.ext` order (a record's index is its position here).
   public var records: [CORERecord]
 
+  /// The records of section `name`.
   public init(name: String, records: [CORERecord]) {
     self.name = name
     self.records = records

@@ -23,6 +23,8 @@ public struct CORERelocator: Sendable {
   /// The first is the base (kernel) BTF, the others modules.
   public let targets: [TargetBTF]
 
+  /// A relocator for an object whose BTF is `local`, against `targets`:
+  /// the kernel's BTF first, then any module BTF (split on top of it).
   public init(local: BTF, targets: [TargetBTF]) {
     self.local = local
     self.targets = targets

@@ -22,10 +22,12 @@ public enum RelocationNote: Sendable, Equatable {
 /// failed. The notes travel with the code: linking moves them into the
 /// program with the instructions they describe.
 public struct RelocatedCode: Sendable {
+  /// Every code section of the object, patched, by the id ELFReader gave it.
   public var sections: [SectionID: CodeSection]
   /// Section slot → note, per section.
   public var notes: [SectionID: [Int: RelocationNote]]
 
+  /// Relocated sections with their notes.
   public init(sections: [SectionID: CodeSection], notes: [SectionID: [Int: RelocationNote]] = [:]) {
     self.sections = sections
     self.notes = notes

@@ -30,6 +30,7 @@ public struct RelocationDecision: Sendable, Equatable {
   public struct TargetMatch: Sendable, Equatable {
     /// The `TargetBTF.name` it came from.
     public var btfName: String
+    /// The matching type's id in that BTF.
     public var typeID: BTF.TypeID
     /// `struct task_struct`.
     public var typeName: String
@@ -52,6 +53,7 @@ public struct RelocationDecision: Sendable, Equatable {
   public var sectionSlot: Int
   /// The record's index in its section's `core_relo` list.
   public var record: Int
+  /// The record's kind (field offset, type id, enum value...).
   public var kind: BTF.CORERelocation.Kind
   /// The record's local type.
   public var localType: BTF.TypeID
@@ -71,12 +73,16 @@ public struct RelocationDecision: Sendable, Equatable {
   public var oldValue: UInt64?
   /// The value for the target (nil when poisoned or failed).
   public var newValue: UInt64?
+  /// Applied, poisoned (the program may still load if the instruction is
+  /// never reached) or failed.
   public var result: Result
   /// Why, in a sentence: `offset 4 -> 2712`, `field not found in vmlinux`.
   public var reason: String
   /// The instruction before, and what replaces it (two calls for a
   /// poisoned `ld_imm64`); nil and empty when failed.
   public var original: Instruction?
+  /// What replaces `original`: one instruction, or two for a poisoned
+  /// `ld_imm64`.
   public var replacement: [Instruction]
 
   /// `"0:1 @ offset 4"`: the access string and the byte offset it reaches

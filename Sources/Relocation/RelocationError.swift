@@ -11,6 +11,8 @@ public struct RelocationSite: Sendable, Hashable, CustomStringConvertible {
   /// Kernel: `bpf_core_relo.insn_off`, in bytes from the section start.
   public var instructionOffset: UInt32
 
+  /// Record `record` of `section`, patching the instruction at
+  /// `instructionOffset` bytes.
   public init(section: String, record: Int, instructionOffset: UInt32) {
     self.section = section
     self.record = record
@@ -107,5 +109,8 @@ public enum RelocationError: Error, Equatable, Sendable, CustomStringConvertible
     }
   }
 
+  /// The message for a user: the record (section, index, instruction) and why
+  /// it cannot be applied. The CLI prints it after `swiftbpf: ` (on one line),
+  /// and as `message` in `--json` errors.
   public var description: String { "CO-RE \(site): \(reason)" }
 }

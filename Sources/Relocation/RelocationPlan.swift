@@ -6,6 +6,7 @@ public struct RelocationPlan: Sendable {
   /// One per CO-RE record, in `.BTF.ext` order.
   public var decisions: [RelocationDecision]
 
+  /// A plan of these decisions (as `CORERelocator.plan` makes it).
   public init(decisions: [RelocationDecision]) { self.decisions = decisions }
 
   /// The errors of failed decisions, in order.
@@ -72,6 +73,9 @@ extension CORERelocator {
   /// - Parameters:
   ///   - code: every code section that has CO-RE records; when a section's
   ///     `functions` is empty, its functions come from `ext`'s func_info.
+  ///   - ext: the object's `.BTF.ext`: its CO-RE records, and func_info.
+  /// - Throws: the first failed decision's `RelocationError`, as `apply`
+  ///   does; nothing is half-applied.
   public func relocate(code: [CodeSection], extension ext: BTF.Extension)
     throws(RelocationError) -> (decisions: [RelocationDecision], code: [CodeSection])
   {

@@ -6,8 +6,10 @@ import Instructions
 public struct TargetBTF: Sendable {
   /// `"vmlinux"`, a module name, or the file it came from.
   public var name: String
+  /// The types (a module's split on top of the kernel's).
   public var btf: BTF
 
+  /// Target `btf`, called `name` in reports.
   public init(name: String, btf: BTF) {
     self.name = name
     self.btf = btf

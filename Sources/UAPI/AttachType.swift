@@ -259,5 +259,6 @@ public struct AttachType: RawRepresentable, Hashable, Sendable, CustomStringConv
     self = found
   }
 
+  /// The kernel name (`BPF_CGROUP_INET_INGRESS`).
   public var description: String { kernelName }
 }

@@ -87,5 +87,6 @@ public struct LinkType: RawRepresentable, Hashable, Sendable, CustomStringConver
     self = found
   }
 
+  /// The kernel name (`BPF_LINK_TYPE_TRACING`).
   public var description: String { kernelName }
 }

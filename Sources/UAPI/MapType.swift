@@ -163,5 +163,6 @@ public struct MapType: RawRepresentable, Hashable, Sendable, CustomStringConvert
     self = found
   }
 
+  /// The kernel name (`BPF_MAP_TYPE_RINGBUF`).
   public var description: String { kernelName }
 }

@@ -159,5 +159,6 @@ public struct ProgramType: RawRepresentable, Hashable, Sendable, CustomStringCon
     self = found
   }
 
+  /// The kernel name (`BPF_PROG_TYPE_KPROBE`).
   public var description: String { kernelName }
 }

@@ -5,7 +5,9 @@ import SwiftBPF
   static let configuration = CommandConfiguration(
     commandName: "swiftbpf",
     abstract: "Inspect, relocate, load and run BPF objects.",
-    subcommands: [Inspect.self, Disasm.self, BTFCommand.self, Reloc.self, Run.self, Load.self, MapCommand.self, GenCommand.self])
+    subcommands: [
+      Inspect.self, Disasm.self, BTFCommand.self, Reloc.self, Run.self, Load.self, MapCommand.self, GenCommand.self,
+    ])
 
   /// The logging backend first (an application's job, not the library's),
   /// then ArgumentParser's own entry point.

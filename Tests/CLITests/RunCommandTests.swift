@@ -97,6 +97,20 @@ struct RunCommandTests {
     #expect(run.stderr.contains("detached 1 link"))
   }
 
+  @Test("a ring buffer that declares its record type is decoded without --event-type")
+  func declaredRecordTypeDecodes() throws {
+    let run = try Background(["run", Fixture.object("skeleton.bpf.o").path, "--duration", "3"])
+    try run.waitUntilRunning()
+    // skeleton.bpf.c: each getpid emits { seq, value = caller's tgid, comm "getpid" }.
+    for _ in 0 ..< 3 { _ = getpid() }
+    #expect(run.waitForExit() == 0, "\(run.stderr)")
+    let ours = run.stdout.split(separator: "\n").filter { $0.contains("value=\(getpid()) ") }
+    let event = try #require(ours.first, "no event for pid \(getpid()) in: \(run.stdout.prefix(2000))")
+    #expect(event.hasPrefix("getpid_events: seq="))
+    #expect(event.hasSuffix("comm=\"getpid\""))
+    #expect(ours.count >= 3)
+  }
+
   @Test("by default events are hex bytes: the first four are the pid, little endian")
   func hexEvents() throws {
     let run = try Background(["run", Fixture.object("ringbuf.bpf.o").path, "--duration", "3"])

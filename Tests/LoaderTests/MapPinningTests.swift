@@ -98,3 +98,39 @@ extension MapPinningTests {
     #expect(throws: MapError.self) { try LoadedObject.Map.open(id: try map.info().id, expecting: .array) }
   }
 }
+
+/// Removing pins: `unpin()` removes where the map is pinned, `unpin(at:)` a given path.
+extension MapPinningTests {
+  @Test func unpinRemovesThePinOverTheFake() throws {
+    let kernel = FakeKernel()
+    let fd = try kernel.createMap(MapCreateAttributes(type: .hash, keySize: 4, valueSize: 8, maxEntries: 4, name: "unpinned"))
+    let map = LoadedObject.Map.adopting(fd, name: "unpinned", type: .hash, keySize: 4, valueSize: 8, maxEntries: 4,
+                                        kernel: kernel)
+    #expect(throws: MapError.notPinned(map: "unpinned")) { try map.unpin() }
+    try map.pin(at: "/sys/fs/bpf/fake/unpinned")
+    #expect(map.pinPath == "/sys/fs/bpf/fake/unpinned")
+    try map.unpin()
+    #expect(map.pinPath == nil)
+    #expect(kernel.snapshot.pins.isEmpty)
+    #expect(throws: MapError.self, "the pin is gone") {
+      try LoadedObject.Map.open(pinnedAt: "/sys/fs/bpf/fake/unpinned", kernel: kernel)
+    }
+  }
+
+  /// On the kernel: the pin file disappears from bpffs, the map stays usable
+  /// through its handle.
+  @Test(.kernel) func unpinRemovesTheFileAndKeepsTheMap() throws {
+    let dir = try KernelSupport.bpffsDirectory()
+    defer { KernelSupport.removeBPFFSDirectory(dir) }
+    let fd = try BPF.createMap(MapCreateAttributes(type: .array, keySize: 4, valueSize: 8, maxEntries: 4, name: "tp_unpin"))
+    let handle = LoadedObject.Map.adopting(fd, name: "tp_unpin", type: .array, keySize: 4, valueSize: 8, maxEntries: 4)
+    defer { handle.close() }
+    try handle.pin(at: "\(dir)/tp_unpin")
+    #expect(access("\(dir)/tp_unpin", F_OK) == 0)
+    try handle.unpin()
+    #expect(access("\(dir)/tp_unpin", F_OK) != 0, "the bpffs file is removed")
+    try TypedMap<UInt32, UInt64>(handle).update(1, 7)
+    #expect(try TypedMap<UInt32, UInt64>(handle).lookup(1) == 7)
+    #expect(throws: MapError.self) { try handle.unpin(at: "\(dir)/tp_unpin") }
+  }
+}

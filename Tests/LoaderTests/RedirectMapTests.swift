@@ -50,4 +50,30 @@ import UAPI
     let notASocket = try FakeKernel.memfd(size: 8)
     #expect(throws: MapError.self, "a file is not a socket") { try map.set(1, socket: notASocket.borrowed) }
   }
+
+  /// An xskmap takes AF_XDP sockets (this kernel accepts one before it is
+  /// bound) and refuses other sockets with EOPNOTSUPP.
+  @Test func xskmapTakesXDPSocketsOnly() throws {
+    let handle = try Self.map(.xskmap, value: 4, entries: 4, name: "tr_xsk")
+    defer { handle.close() }
+    let map = try RedirectMap(handle)
+    let afXDP: CInt = 44  // AF_XDP
+    let xsk = socket(afXDP, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+    try #require(xsk >= 0, "socket(AF_XDP): errno \(errno)")
+    defer { close(xsk) }
+    try map.set(2, xdpSocket: BorrowedFD(xsk))
+    #expect(try map.clear(2))
+
+    let udp = socket(AF_INET, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+    try #require(udp >= 0)
+    defer { close(udp) }
+    do {
+      try map.set(0, xdpSocket: BorrowedFD(udp))
+      Issue.record("the kernel took a UDP socket into an xskmap")
+    } catch {
+      guard case .syscall(let syscall, _) = error else { Issue.record("\(error)"); return }
+      #expect(syscall.errno == .EOPNOTSUPP)
+    }
+    #expect(throws: MapError.self, "a sockmap setter on an xskmap") { try map.set(0, socket: BorrowedFD(xsk)) }
+  }
 }

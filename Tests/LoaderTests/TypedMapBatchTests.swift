@@ -47,3 +47,45 @@ import UAPI
             == Dictionary(uniqueKeysWithValues: batched.map { ($0.key, $0.value) }))
   }
 }
+
+/// Per-CPU maps in batches: every key's one-value-per-CPU, the same as
+/// single calls read, with and without the kernel's batch commands.
+extension TypedMapBatchTests {
+  static func exercisePerCPU(_ map: PerCPUMap<UInt32, UInt32>, count: UInt32) throws {
+    let cpus = map.cpuCount
+    let entries = (0..<count).map { key in (key: key &* 7919, values: (0..<cpus).map { UInt32(key) * 100 + UInt32($0) }) }
+    #expect(try map.update(entries) == Int(count))
+    let read = try map.lookupAll(batchSize: 100)
+    #expect(read.count == Int(count))
+    let expected = Dictionary(uniqueKeysWithValues: entries.map { ($0.key, $0.values) })
+    #expect(Dictionary(uniqueKeysWithValues: read.map { ($0.key, $0.values) }) == expected)
+    // Each agrees with a single-element lookup.
+    for entry in read.prefix(20) { #expect(try map.lookup(entry.key) == entry.values) }
+    let half = entries.prefix(Int(count / 2)).map(\.key)
+    try map.delete(half + [half[0]])
+    #expect(try map.lookupAll().count == Int(count) - half.count)
+    #expect(try map.lookup(half[0]) == nil)
+    #expect(throws: MapError.wrongCPUCount(map: map.map.name, given: 1, possible: cpus)) {
+      try map.update([(key: 1, values: [1])])
+    }
+  }
+
+  @Test(arguments: [nil, Errno.EINVAL])
+  func perCPUOverTheFake(batchRefusal: Errno?) throws {
+    let kernel = FakeKernel(batchRefusal: batchRefusal)
+    let fd = try kernel.createMap(MapCreateAttributes(type: .percpuHash, keySize: 4, valueSize: 4, maxEntries: 600, name: "pb"))
+    let handle = LoadedObject.Map.adopting(fd, name: "pb", type: .percpuHash, keySize: 4, valueSize: 4, maxEntries: 600,
+                                           kernel: kernel)
+    try Self.exercisePerCPU(try PerCPUMap(handle), count: 500)
+  }
+
+  /// On the kernel, values of 4 bytes sit in 8-byte slots per CPU.
+  @Test(.kernel) func perCPUOnTheKernel() throws {
+    let fd = try BPF.createMap(MapCreateAttributes(type: .percpuHash, keySize: 4, valueSize: 4, maxEntries: 10_000,
+                                                   name: "tb_pcpu"))
+    let handle = LoadedObject.Map.adopting(fd, name: "tb_pcpu", type: .percpuHash, keySize: 4, valueSize: 4,
+                                           maxEntries: 10_000)
+    defer { handle.close() }
+    try Self.exercisePerCPU(try PerCPUMap(handle), count: 5000)
+  }
+}

@@ -9,8 +9,16 @@ extension BTF {
   /// What was found where: a raw BTF blob, or an ELF image whose `.BTF`
   /// section the caller reads (with ELFReader; this module reads no ELF).
   public struct KernelBTFLocation: Sendable, Equatable {
-    public enum Format: Sendable, Equatable { case raw, elf }
+    /// How the file holds the BTF, told by its magic number.
+    public enum Format: Sendable, Equatable {
+      /// A raw BTF blob (magic `0xeB9F`), as `/sys/kernel/btf/vmlinux`.
+      case raw
+      /// An ELF image (a vmlinux with a `.BTF` section).
+      case elf
+    }
+    /// The file found.
     public var path: String
+    /// What it holds.
     public var format: Format
   }
 

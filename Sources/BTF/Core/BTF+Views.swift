@@ -7,7 +7,9 @@ extension BTF {
   /// Kernel: `struct btf_member`; with kind_flag the offset word holds the
   /// bitfield size in bits 24-31 and the bit offset in bits 0-23.
   public struct Member: Sendable, BitwiseCopyable, Equatable {
+    /// The member's name (anonymous for an embedded anonymous struct or union).
     public var name: Name
+    /// The member's type (for a bitfield, the integer it is cut from).
     public var type: TypeID
     /// Offset from the start of the struct, in bits.
     public var bitOffset: UInt32
@@ -16,24 +18,32 @@ extension BTF {
     public var bitfieldSize: UInt8
     /// Offset in whole bytes (rounded down for bitfields).
     public var byteOffset: Int { Int(bitOffset / 8) }
+    /// Whether the record gives the member a bitfield width (kind_flag set).
     public var isBitfield: Bool { bitfieldSize != 0 }
   }
 
   /// An ENUM/ENUM64 value. Kernel: `struct btf_enum` / `struct btf_enum64`.
   public struct Enumerator: Sendable, BitwiseCopyable, Equatable {
+    /// The enumerator's name.
     public var name: Name
     /// The 64 value bits (ENUM values sign-extended when the enum is signed).
     public var bits: UInt64
+    /// Whether the enum's values are signed (its kind_flag).
     public var isSigned: Bool
+    /// The value as a signed number (meaningful when `isSigned`).
     public var value: Int64 { Int64(bitPattern: bits) }
+    /// The value as an unsigned number (meaningful when not `isSigned`).
     public var unsignedValue: UInt64 { bits }
   }
 
   /// A FUNC_PROTO parameter; the last one may be `name 0, type 0`: `...`.
   /// Kernel: `struct btf_param`.
   public struct Parameter: Sendable, BitwiseCopyable, Equatable {
+    /// The parameter's name (anonymous in prototypes without names).
     public var name: Name
+    /// The parameter's type.
     public var type: TypeID
+    /// Whether this is the `...` of a variadic function.
     public var isVariadic: Bool { name.isAnonymous && type.isVoid }
   }
 
@@ -41,7 +51,10 @@ extension BTF {
   public struct SectionVariable: Sendable, BitwiseCopyable, Equatable {
     /// A VAR, or a FUNC for extern functions in `.ksyms`.
     public var type: TypeID
+    /// The variable's offset in the section, in bytes (0 in objects before
+    /// the loader fills it in from the symbol table).
     public var offset: UInt32
+    /// The variable's size in bytes.
     public var size: UInt32
   }
 
@@ -73,9 +86,13 @@ extension BTF {
     var flag: Bool
   }
 
+  /// The members of a struct or union, from `members(of:)`.
   public typealias Members = RecordList<Member>
+  /// The values of an enum, from `enumerators(of:)`.
   public typealias Enumerators = RecordList<Enumerator>
+  /// The parameters of a function prototype, from `parameters(of:)`.
   public typealias Parameters = RecordList<Parameter>
+  /// The variables of a data section, from `variables(of:)`.
   public typealias SectionVariables = RecordList<SectionVariable>
 
   /// Members of a STRUCT or UNION.

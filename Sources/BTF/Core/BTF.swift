@@ -45,8 +45,13 @@ public struct BTF: Sendable {
 
   /// Parses a blob held in an array (not copied).
   ///
-  /// - Parameter base: the BTF this one extends (split BTF: a module on top of
-  ///   vmlinux). Ids and string offsets continue after the base's.
+  /// - Parameters:
+  ///   - bytes: a raw BTF blob (`/sys/kernel/btf/*`, an object's `.BTF`
+  ///     section), header first, in either byte order.
+  ///   - base: the BTF this one extends (split BTF: a module on top of
+  ///     vmlinux). Ids and string offsets continue after the base's.
+  /// - Throws: `BTFError` for a bad header or a malformed type record; the
+  ///   error names the offset.
   public init(bytes: [UInt8], base: BTF? = nil) throws(BTFError) {
     try self.init(storage: Storage(array: bytes), base: base)
   }
@@ -111,6 +116,7 @@ public struct BTF: Sendable {
 
   /// Header version (always 1) and flags (always 0 today).
   public var version: UInt8 { layout.version }
+  /// The header's flags byte (0: the format defines none).
   public var flags: UInt8 { layout.flags }
 
   /// String table length of this blob plus its bases.

@@ -51,6 +51,9 @@ public enum BTFError: Error, Equatable, Sendable, CustomStringConvertible {
   /// The writer cannot encode something (too many types, sizes past 32 bits).
   case cannotEncode(reason: String)
 
+  /// The message for a user: what is malformed and at which byte offset or type
+  /// id. The CLI prints it after `swiftbpf: ` (on one line), and as `message`
+  /// in `--json` errors.
   public var description: String {
     switch self {
     case let .truncated(offset, needed):

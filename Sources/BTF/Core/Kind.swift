@@ -87,6 +87,7 @@ extension BTF {
   /// Kernel: `BTF_FUNC_STATIC`/`BTF_FUNC_GLOBAL`/`BTF_FUNC_EXTERN` and
   /// `BTF_VAR_STATIC`/`BTF_VAR_GLOBAL_ALLOCATED`/`BTF_VAR_GLOBAL_EXTERN`: 0, 1, 2.
   public enum Linkage: UInt32, Sendable, Hashable, BitwiseCopyable, CustomStringConvertible {
+    /// Local to the object: a `static` function or variable.
     case `static` = 0
     /// FUNC: global; VAR: global, allocated in this object.
     case global = 1

@@ -11,13 +11,19 @@ extension BTF {
   /// Record sizes larger than known are allowed (newer compilers append
   /// fields); smaller ones are refused.
   public struct Extension: Sendable {
+    /// The section's byte order (the object's).
     public var byteOrder: ByteOrder
+    /// func_info: where each function starts and its FUNC type, per code section.
     public var functionInfo: [InfoSection<FunctionInfo>]
+    /// line_info: the C source line of instructions, per code section.
     public var lineInfo: [InfoSection<LineInfo>]
+    /// CO-RE relocation records, per code section (empty without `core_relo`).
     public var coreRelocations: [InfoSection<CORERelocation>]
     /// Record sizes as stored (0 when the part is absent).
     public var functionInfoRecordSize: Int
+    /// The stored size of a line_info record (0 when absent).
     public var lineInfoRecordSize: Int
+    /// The stored size of a CO-RE record (0 when absent).
     public var coreRelocationRecordSize: Int
 
     /// Parses `.BTF.ext` bytes; string offsets and type ids refer to `btf`.
@@ -38,42 +44,61 @@ extension BTF {
 
   /// The records of one ELF code section (`sec_name_off`, e.g. `"tp/sched/x"`).
   public struct InfoSection<Record: Sendable>: Sendable {
+    /// The code section's ELF name (`tp/sched/sched_switch`, `.text`).
     public var name: String
+    /// That name's offset in the `.BTF` string table (`sec_name_off`).
     public var nameOffset: Name
+    /// The records, in the order stored (by instruction offset).
     public var records: [Record]
   }
 
   /// Kernel: `struct bpf_func_info`. In an object the offset is in bytes
   /// from the start of the section; the kernel wants instruction indexes.
   public struct FunctionInfo: Sendable, Equatable {
+    /// The function's first instruction, in bytes from the section start
+    /// (`insn_off`).
     public var instructionOffset: UInt32
     /// A FUNC.
     public var type: TypeID
+    /// The function's first slot index (`instructionOffset` / 8), as the
+    /// kernel counts.
     public var instructionIndex: Int { Int(instructionOffset / 8) }
   }
 
   /// Kernel: `struct bpf_line_info` (line in bits 10-31 of `line_col`,
   /// column in bits 0-9), with the file name and source text resolved.
   public struct LineInfo: Sendable, Equatable {
+    /// The instruction, in bytes from the section start (`insn_off`).
     public var instructionOffset: UInt32
+    /// The source file name's string offset (`file_name_off`).
     public var fileNameOffset: Name
+    /// The source line text's string offset (`line_off`).
     public var sourceOffset: Name
+    /// The source file name, as the compiler saw it.
     public var file: String
+    /// The text of the source line.
     public var source: String
+    /// The line number, from 1.
     public var line: UInt32
+    /// The column, from 1 (0 when unknown).
     public var column: UInt32
+    /// The instruction's slot index (`instructionOffset` / 8).
     public var instructionIndex: Int { Int(instructionOffset / 8) }
   }
 
   /// Kernel: `struct bpf_core_relo`.
   public struct CORERelocation: Sendable, Equatable {
+    /// The instruction to patch, in bytes from the section start (`insn_off`).
     public var instructionOffset: UInt32
     /// The local type the access starts from.
     public var type: TypeID
+    /// The access string's offset in the string table (`access_str_off`).
     public var accessStringOffset: Name
     /// The access string, e.g. `"0:1:2"`.
     public var accessString: String
+    /// What the instruction needs: a field offset, a type id, an enum value...
     public var kind: Kind
+    /// The instruction's slot index (`instructionOffset` / 8).
     public var instructionIndex: Int { Int(instructionOffset / 8) }
 
     /// Kernel: `enum bpf_core_relo_kind`.

@@ -15,6 +15,7 @@ extension BTF {
     public var container: TypeID
     /// How many pointers the walk followed (`mm` in `task_struct.mm.x`).
     public var dereferences: Int
+    /// The offset in whole bytes (rounded down for bitfields).
     public var byteOffset: Int { bitOffset / 8 }
   }
 

@@ -84,7 +84,8 @@ extension BTF {
   }
 
   /// Natural alignment in bytes, as a C compiler for the BPF target lays it
-  /// out: scalars align to their size (capped at the pointer size), arrays
+  /// out: scalars align to their size (capped at the pointer size, except
+  /// `__int128`: 16, clang's BPF data layout has `i128:128`), arrays
   /// to their element, structs to their most aligned member, or 1 when the
   /// struct is packed (a member sits off its natural alignment or the size
   /// is not a multiple of it).
@@ -116,7 +117,7 @@ extension BTF {
     let target = try resolved(id)
     let descriptor = try self[target]
     switch descriptor {
-    case .integer(let t): return max(1, min(Int(t.size), pointerSize))
+    case .integer(let t): return t.size == 16 ? 16 : max(1, min(Int(t.size), pointerSize))
     case .enum(let t), .enum64(let t): return max(1, min(Int(t.size), pointerSize))
     case .float(let t): return max(1, min(Int(t.size), pointerSize))
     case .pointer: return pointerSize

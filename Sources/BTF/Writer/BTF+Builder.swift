@@ -9,6 +9,7 @@ extension BTF {
   /// the builder lets through that the format forbids (an id that never gets
   /// defined, a loop) is reported there.
   public struct Builder: Sendable {
+    /// The byte order of the blob `bytes()` writes.
     public let byteOrder: ByteOrder
     let base: BTF?
     var types: WordWriter
@@ -68,8 +69,11 @@ extension BTF {
       return id
     }
 
+    /// Kernel: `BTF_KIND_PTR` to `type`.
     public mutating func addPointer(to type: TypeID) -> TypeID { record("", .pointer, type.rawValue) }
 
+    /// Kernel: `BTF_KIND_ARRAY` of `count` `element`s; `index` is an integer
+    /// type (clang uses `__ARRAY_SIZE_TYPE__`, a 4-byte int).
     public mutating func addArray(of element: TypeID, index: TypeID, count: UInt32) -> TypeID {
       let id = record("", .array, 0)
       types.word(element.rawValue)
@@ -81,10 +85,15 @@ extension BTF {
     /// A member for `addStruct`/`addUnion`; `bitfieldSize` > 0 makes the
     /// composite use bitfield offsets (kind_flag).
     public struct MemberSpec: Sendable {
+      /// The member's name; empty for an anonymous embedded struct or union.
       public var name: String
+      /// The member's type.
       public var type: TypeID
+      /// Its offset from the start of the composite, in bits.
       public var bitOffset: UInt32
+      /// Its width in bits when it is a bitfield, else 0.
       public var bitfieldSize: UInt8
+      /// A member `name` of `type` at `bitOffset` bits.
       public init(_ name: String, _ type: TypeID, bitOffset: UInt32, bitfieldSize: UInt8 = 0) {
         self.name = name
         self.type = type
@@ -93,10 +102,12 @@ extension BTF {
       }
     }
 
+    /// Kernel: `BTF_KIND_STRUCT` of `size` bytes (`""`: anonymous).
     public mutating func addStruct(_ name: String, size: UInt32, members: [MemberSpec]) -> TypeID {
       composite(name, .struct, size, members)
     }
 
+    /// Kernel: `BTF_KIND_UNION` of `size` bytes (`""`: anonymous).
     public mutating func addUnion(_ name: String, size: UInt32, members: [MemberSpec]) -> TypeID {
       composite(name, .union, size, members)
     }
@@ -127,13 +138,18 @@ extension BTF {
       return id
     }
 
+    /// Kernel: `BTF_KIND_FWD`, a declared struct (or union) without a body.
     public mutating func addForward(_ name: String, isUnion: Bool) -> TypeID {
       record(name, .forward, flag: isUnion, 0)
     }
 
+    /// Kernel: `BTF_KIND_TYPEDEF` naming `type`.
     public mutating func addTypedef(_ name: String, to type: TypeID) -> TypeID { record(name, .typedef, type.rawValue) }
+    /// Kernel: `BTF_KIND_VOLATILE` on `type`.
     public mutating func addVolatile(_ type: TypeID) -> TypeID { record("", .volatile, type.rawValue) }
+    /// Kernel: `BTF_KIND_CONST` on `type`.
     public mutating func addConst(_ type: TypeID) -> TypeID { record("", .const, type.rawValue) }
+    /// Kernel: `BTF_KIND_RESTRICT` on `type`.
     public mutating func addRestrict(_ type: TypeID) -> TypeID { record("", .restrict, type.rawValue) }
 
     /// A FUNC_PROTO; a last parameter `("", .void)` is `...`.
@@ -147,16 +163,20 @@ extension BTF {
       return id
     }
 
+    /// Kernel: `BTF_KIND_FUNC` with a FUNC_PROTO from `addPrototype`.
     public mutating func addFunction(_ name: String, prototype: TypeID, linkage: Linkage) -> TypeID {
       record(name, .function, vlen: Int(linkage.rawValue), prototype.rawValue)
     }
 
+    /// Kernel: `BTF_KIND_VAR`; list it in a data section with `addDataSection`.
     public mutating func addVariable(_ name: String, type: TypeID, linkage: Linkage) -> TypeID {
       let id = record(name, .variable, type.rawValue)
       types.word(linkage.rawValue)
       return id
     }
 
+    /// Kernel: `BTF_KIND_DATASEC` `name` (`.bss`) of `size` bytes, listing
+    /// VARs (or FUNCs, for `.ksyms`) with their offsets and sizes.
     public mutating func addDataSection(_ name: String, size: UInt32, variables: [SectionVariable]) -> TypeID {
       let id = record(name, .dataSection, vlen: variables.count, size)
       for v in variables {
@@ -167,8 +187,12 @@ extension BTF {
       return id
     }
 
+    /// Kernel: `BTF_KIND_FLOAT` of `size` bytes (Linux 5.13).
     public mutating func addFloat(_ name: String, size: UInt32) -> TypeID { record(name, .float, size) }
 
+    /// Kernel: `BTF_KIND_DECL_TAG` `text` on `type`, or on its member or
+    /// parameter `componentIndex` (-1: the type itself); `isAttribute` sets the
+    /// kind_flag (Linux 6.14).
     public mutating func addDeclarationTag(_ text: String, on type: TypeID, componentIndex: Int32 = -1,
                                            isAttribute: Bool = false) -> TypeID {
       let id = record(text, .declarationTag, flag: isAttribute, type.rawValue)
@@ -176,6 +200,7 @@ extension BTF {
       return id
     }
 
+    /// Kernel: `BTF_KIND_TYPE_TAG` `text` on `type` (Linux 5.17).
     public mutating func addTypeTag(_ text: String, on type: TypeID, isAttribute: Bool = false) -> TypeID {
       record(text, .typeTag, flag: isAttribute, type.rawValue)
     }

@@ -5,10 +5,12 @@ extension BTF {
   /// Where a data section's variables ended up: its size from the ELF
   /// section header, each variable's offset from its symbol's value.
   public struct SectionLayout: Sendable, Equatable {
+    /// The section size in bytes (`sh_size`).
     public var size: UInt32
     /// Variable name → offset in the section.
     public var offsets: [String: UInt32]
 
+    /// A layout of `size` bytes with these variable offsets.
     public init(size: UInt32, offsets: [String: UInt32]) {
       self.size = size
       self.offsets = offsets

@@ -15,6 +15,7 @@ extension BTF {
     /// kind_flag on DECL_TAG/TYPE_TAG meaning `__attribute__` (Linux 6.14).
     public var tagAttributes: Bool
 
+    /// What a kernel accepts, as the feature probes found it.
     public init(kinds: Set<Kind>, globalFunctions: Bool, questionMarkDataSections: Bool, tagAttributes: Bool) {
       self.kinds = kinds
       self.globalFunctions = globalFunctions

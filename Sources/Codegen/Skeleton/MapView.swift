@@ -27,7 +27,7 @@ enum MapView: Equatable {
     case .progArray: self = .programArray
     case .arrayOfMaps, .hashOfMaps: self = .mapOfMaps
     case .stackTrace: self = .stackTrace
-    case .sockmap, .sockhash, .devmap, .devmapHash, .cpumap: self = .redirect
+    case .sockmap, .sockhash, .xskmap, .devmap, .devmapHash, .cpumap: self = .redirect
     default: self = .handle
     }
   }

@@ -124,12 +124,18 @@ package struct SkeletonGenerator {
     var key: String?
     var value: String?
     if definition.origin != .structOps, types != nil {
-      if needs.key, let id = definition.keyTypeID { key = try types?.typeReference(for: id) }
-      if needs.value, let id = definition.valueTypeID { value = try types?.typeReference(for: id) }
+      // An anonymous struct as key or value is named after the map (`CountsValue`).
+      if needs.key, let id = definition.keyTypeID {
+        key = try types?.typeReference(for: id, anonymousName: SwiftNames.typeName(definition.name + "_key"))
+      }
+      if needs.value, let id = definition.valueTypeID {
+        value = try types?.typeReference(for: id, anonymousName: SwiftNames.typeName(definition.name + "_value"))
+      }
     }
     var record: String?
     if let declared = definition.recordType, types != nil {
-      record = try types?.typeReference(for: declared.typeID)
+      record = try types?.typeReference(
+        for: declared.typeID, anonymousName: SwiftNames.typeName(definition.name + "_record"))
     }
     return .init(cName: definition.name, property: property,
                  view: MapView(type: definition.type, key: key, value: value), recordType: record)

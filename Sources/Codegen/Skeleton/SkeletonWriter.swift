@@ -96,46 +96,41 @@ struct SkeletonWriter {
   }
 
   func renderOpenMaps(_ out: inout Lines) {
-    out += "/// The maps' settings before load, applied by `load()`."
-    out += "\(a)struct OpenMaps: Sendable {"
-    out.indented {
-      for map in model.maps { $0 += "\(a)var \(map.property): Object.Map" }
-      $0 += ""
-      $0 += "init(_ object: Object) throws(LoadError) {"
-      $0.indented {
-        for map in model.maps { $0 += "\(map.property) = try SkeletonSupport.map(\"\(map.cName)\", in: object)" }
-      }
-      $0 += "}"
-      $0 += ""
-      $0 += "func apply(to object: inout Object) throws(LoadError) {"
-      $0.indented {
-        for map in model.maps { $0 += "try object.withMap(\"\(map.cName)\") { $0 = \(map.property) }" }
-      }
-      $0 += "}"
-    }
-    out += "}"
+    renderOpenSettings(
+      &out, doc: "The maps' settings before load, applied by `load()`.", name: "OpenMaps", type: "Object.Map",
+      entries: model.maps.map { ($0.property, $0.cName, nil) }, lookup: "SkeletonSupport.map", change: "withMap")
   }
 
   func renderOpenPrograms(_ out: inout Lines) {
-    out += "/// The programs' settings before load, applied by `load()`."
-    out += "\(a)struct OpenPrograms: Sendable {"
+    renderOpenSettings(
+      &out, doc: "The programs' settings before load, applied by `load()`.", name: "OpenPrograms", type: "Object.Program",
+      entries: model.programs.map { ($0.property, $0.cName, "SEC(\"\($0.sectionName)\") \($0.cName)") },
+      lookup: "SkeletonSupport.program", change: "withProgram")
+  }
+
+  /// A struct of the opened object's maps or programs by Swift name: read
+  /// with `lookup` at open, written back with `object.<change>` by `apply`.
+  func renderOpenSettings(
+    _ out: inout Lines, doc: String, name: String, type: String,
+    entries: [(property: String, cName: String, doc: String?)], lookup: String, change: String
+  ) {
+    out += "/// \(doc)"
+    out += "\(a)struct \(name): Sendable {"
     out.indented {
-      for program in model.programs {
-        $0 += "/// SEC(\"\(program.sectionName)\") \(program.cName)"
-        $0 += "\(a)var \(program.property): Object.Program"
+      for entry in entries {
+        if let doc = entry.doc { $0 += "/// \(doc)" }
+        $0 += "\(a)var \(entry.property): \(type)"
       }
       $0 += ""
       $0 += "init(_ object: Object) throws(LoadError) {"
       $0.indented {
-        for program in model.programs {
-          $0 += "\(program.property) = try SkeletonSupport.program(\"\(program.cName)\", in: object)"
-        }
+        for entry in entries { $0 += "\(entry.property) = try \(lookup)(\"\(entry.cName)\", in: object)" }
       }
       $0 += "}"
       $0 += ""
       $0 += "func apply(to object: inout Object) throws(LoadError) {"
       $0.indented {
-        for program in model.programs { $0 += "try object.withProgram(\"\(program.cName)\") { $0 = \(program.property) }" }
+        for entry in entries { $0 += "try object.\(change)(\"\(entry.cName)\") { $0 = \(entry.property) }" }
       }
       $0 += "}"
     }

@@ -18,6 +18,9 @@ public enum ExecutableError: Error, Sendable, Hashable, CustomStringConvertible 
   /// architecture uses.
   case badUSDTArgument(file: String, probe: String, argument: String, reason: String)
 
+  /// The message for a user: the executable and what could not be read or found
+  /// in it. The CLI prints it after `swiftbpf: ` (on one line), and as
+  /// `message` in `--json` errors.
   public var description: String {
     switch self {
     case .cannotRead(let file, let errno, let reason):

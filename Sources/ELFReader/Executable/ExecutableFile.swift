@@ -22,35 +22,49 @@ import CLibELF
 public struct ExecutableFile: Sendable {
   /// `ET_EXEC` (fixed addresses) or `ET_DYN` (PIE or shared library).
   public enum Kind: Sendable, Hashable {
+    /// `ET_EXEC`: a program linked at fixed addresses.
     case executable
+    /// `ET_DYN`: a shared library or a position-independent executable.
     case sharedObject
   }
 
   /// One `PT_LOAD` program header.
   public struct Segment: Sendable, Hashable {
+    /// `p_vaddr`: where the segment starts in the file's address space.
     public var virtualAddress: UInt64
+    /// `p_offset`: where its bytes start in the file.
     public var fileOffset: UInt64
+    /// `p_filesz`: its bytes in the file.
     public var fileSize: UInt64
+    /// `p_memsz`: its size in memory (larger for `.bss`).
     public var memorySize: UInt64
     /// `PF_X` (1), `PF_W` (2), `PF_R` (4).
     public var flags: UInt32
+    /// Whether the segment is mapped executable (`PF_X`): where uprobes go.
     public var isExecutable: Bool { flags & 1 != 0 }
   }
 
   /// One section header (name, address, file extent).
   public struct SectionHeader: Sendable, Hashable {
+    /// The section name (`.text`, `.note.stapsdt`).
     public var name: String
+    /// `sh_type` (`SHT_PROGBITS` = 1, `SHT_NOTE` = 7...).
     public var type: UInt32
+    /// `sh_addr`: its virtual address (0 when not loaded).
     public var address: UInt64
+    /// `sh_offset`: where its bytes start in the file.
     public var fileOffset: UInt64
+    /// `sh_size` in bytes.
     public var size: UInt64
   }
 
   /// A function or object symbol of `.symtab` or `.dynsym`.
   public struct Symbol: Sendable, Hashable {
+    /// The symbol name as the string table holds it (C++ names mangled).
     public var name: String
     /// `st_value`: the virtual address in the file's own address space.
     public var address: UInt64
+    /// `st_size` in bytes (0 when unknown).
     public var size: UInt64
     /// `STT_FUNC` (2), `STT_OBJECT` (1), `STT_GNU_IFUNC` (10)...
     public var type: UInt8
@@ -58,14 +72,19 @@ public struct ExecutableFile: Sendable {
     public var binding: UInt8
     /// Found in `.dynsym` (true) or `.symtab` (false).
     public var isDynamic: Bool
+    /// A function (`STT_FUNC`) or an indirect function (`STT_GNU_IFUNC`).
     public var isFunction: Bool { type == 2 || type == 10 }
   }
 
+  /// The path the file was opened at.
   public let path: String
+  /// Fixed addresses or position-independent.
   public let kind: Kind
   /// `e_machine` (62 = `EM_X86_64`).
   public let machine: UInt16
+  /// The `PT_LOAD` program headers, in file order.
   public let segments: [Segment]
+  /// Every section header, in file order.
   public let sections: [SectionHeader]
   /// Function and object symbols, `.symtab` first, then the `.dynsym` ones
   /// not already there (same name and address).

@@ -6,10 +6,15 @@
 /// `8@(%rax)` (memory at register + offset), `8@(%rax,%rdx,8)` and
 /// `-1@-96(%rbp,%rax,8)` (memory at base + index × scale + offset).
 public struct USDTArgument: Sendable, Hashable {
+  /// Where the argument's value is when the probe fires.
   public enum Location: Sendable, Hashable {
+    /// An immediate (`$5`).
     case constant(Int64)
+    /// A register's value (`%rax`, `%edi`).
     case register(X86Register)
+    /// Memory at a register plus an offset (`-8(%rbp)`).
     case memory(base: X86Register, offset: Int64)
+    /// Memory at base + index × scale + offset (`-96(%rbp,%rax,8)`).
     case indexed(base: X86Register, index: X86Register, scale: UInt8, offset: Int64)
   }
 
@@ -17,8 +22,10 @@ public struct USDTArgument: Sendable, Hashable {
   public var size: Int
   /// A negative size in the note: the value is sign-extended.
   public var isSigned: Bool
+  /// Where the value is.
   public var location: Location
 
+  /// An argument of `size` bytes at `location`.
   public init(size: Int, isSigned: Bool, location: Location) {
     self.size = size
     self.isSigned = isSigned
@@ -27,7 +34,9 @@ public struct USDTArgument: Sendable, Hashable {
 
   /// Why an argument does not parse.
   public struct ParseError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The argument text as the note spells it.
     public var argument: String
+    /// What in it is not understood.
     public var reason: String
     public var description: String { "'\(argument)': \(reason)" }
   }

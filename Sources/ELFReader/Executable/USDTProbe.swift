@@ -5,7 +5,9 @@
 /// address (0: none) — then the provider, name and argument string, each
 /// NUL-terminated.
 public struct USDTProbe: Sendable, Hashable {
+  /// The provider (the first `DTRACE_PROBE` argument, `libc`).
   public var provider: String
+  /// The probe name (`setjmp`).
   public var name: String
   /// Virtual address of the probe's `nop`, adjusted as described on `parseNotes`.
   public var address: UInt64

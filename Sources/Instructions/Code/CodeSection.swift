@@ -3,14 +3,18 @@
 /// ELFReader builds one per executable section; CO-RE returns it patched
 /// under the same `id`; the loader links programs from it.
 public struct CodeSection: Sendable, Hashable {
+  /// The section's header index: the key of this code from ELFReader through
+  /// CO-RE to the linker.
   public var id: SectionID
   /// The ELF section name, as `.BTF.ext` names it (`"raw_tp"`, `".text"`).
   public var name: String
+  /// The section's instructions, decoded once (slot 0 is the section start).
   public var instructions: InstructionSequence
   /// The functions, sorted by start slot; empty means "one function named
   /// after the section".
   public var functions: [Function]
 
+  /// A section; `functions` are sorted by start slot here, in any order given.
   public init(id: SectionID, name: String, instructions: InstructionSequence, functions: [Function] = []) {
     self.id = id
     self.name = name

@@ -32,6 +32,8 @@ public struct Function: Sendable, Hashable {
   /// Nil for a subprogram.
   public var definition: Result<ProgramSection, UnknownSectionName>?
 
+  /// A function as the symbol table (or `.BTF.ext` func_info) describes it;
+  /// `definition` is the SEC() reading of a program, nil for a subprogram.
   public init(
     name: String, section: SectionID, sectionName: String, offset: UInt64, size: UInt64,
     symbolIndex: Int?, definition: Result<ProgramSection, UnknownSectionName>? = nil

@@ -7,6 +7,7 @@ public struct SectionID: Hashable, Comparable, Sendable, CustomStringConvertible
   /// The section header index (`sections[index]` of the object).
   public var index: Int
 
+  /// The section with ELF section header index `index`.
   public init(_ index: Int) { self.index = index }
 
   public static func < (a: SectionID, b: SectionID) -> Bool { a.index < b.index }

@@ -17,6 +17,7 @@ import UAPI
 public struct ProgramSection: Sendable, Hashable {
   /// The section name as written (with `?` if present).
   public var name: String
+  /// The program type the name implies (`BPF_PROG_TYPE_KPROBE` for `kprobe/...`).
   public var programType: ProgramType
   /// The attach type given at load time; nil means none (0 to the kernel).
   ///
@@ -48,6 +49,8 @@ public struct ProgramSection: Sendable, Hashable {
   /// Why the target text does not parse, or nil when it does (or is absent).
   public var invalidTargetReason: String?
 
+  /// A reading of a section name; `ProgramSection.parse(_:)` (the SEC()
+  /// table) makes these, tests and hand-made objects may too.
   public init(
     name: String, programType: ProgramType, expectedAttachType: AttachType?,
     attachTarget: AttachTarget?, autoload: Bool, isSleepable: Bool, flags: Flags,

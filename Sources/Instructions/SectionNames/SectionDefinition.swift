@@ -53,7 +53,9 @@ public struct SectionDefinition: Sendable, Hashable, CustomStringConvertible {
   /// The name as libbpf writes it, without its `+` marker: `kprobe`,
   /// `cgroup/connect4`, `xdp.frags/devmap`.
   public var name: String
+  /// How a section name is compared with `name` (exactly, as a prefix...).
   public var matching: Matching
+  /// The program type of every program of this row.
   public var programType: ProgramType
   /// The attach type the program is loaded with; nil where libbpf passes 0
   /// ("none") to the kernel.
@@ -61,8 +63,12 @@ public struct SectionDefinition: Sendable, Hashable, CustomStringConvertible {
   /// What libbpf knows about every program of this row (sleepable, XDP
   /// frags, auto-attach handler, return probe...). See `ProgramSection.Flags`.
   public var flags: ProgramSection.Flags
+  /// What the text after `name/` names, and so how it is parsed.
   public var targetFormat: TargetFormat
 
+  /// A table row, in the order of libbpf's `section_defs` columns: name,
+  /// matching, program type, expected attach type, flags, and how the
+  /// target text is read.
   public init(
     _ name: String, _ matching: Matching, _ programType: ProgramType,
     _ expectedAttachType: AttachType?, _ flags: ProgramSection.Flags = [],

@@ -9,6 +9,7 @@ public struct UnknownSectionName: Error, Sendable, Hashable, CustomStringConvert
   /// The nearest known row name (`kprobe`, `cgroup/connect4`), if any is close.
   public var nearestKnown: String?
 
+  /// The error for `section`, suggesting `nearestKnown` when there is one.
   public init(section: String, nearestKnown: String?) {
     self.section = section
     self.nearestKnown = nearestKnown

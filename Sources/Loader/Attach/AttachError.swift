@@ -23,6 +23,9 @@ public enum AttachError: Error, Sendable, Equatable, CustomStringConvertible {
   /// map (`kind`), `program` the program being attached.
   case handleClosed(kind: String, object: String, program: String, target: String)
 
+  /// The message for a user: the program, the hook and why, with a hint where
+  /// the kernel's errno is ambiguous. The CLI prints it after `swiftbpf: ` (on
+  /// one line), and as `message` in `--json` errors.
   public var description: String {
     switch self {
     case .syscall(let error, let program, let target, let hint):

@@ -96,7 +96,16 @@ public enum AttachPoint: Sendable, Hashable {
 /// XDP attach modes. Kernel: `XDP_FLAGS_SKB_MODE` (2), `XDP_FLAGS_DRV_MODE`
 /// (4), `XDP_FLAGS_HW_MODE` (8); none: the driver's best.
 public enum XDPMode: Sendable, Hashable {
-  case any, generic, driver, hardware
+  /// No mode flag: native XDP when the driver has it, else generic.
+  case any
+  /// Generic XDP in the network stack, for any device (slower).
+  /// Kernel: `XDP_FLAGS_SKB_MODE`.
+  case generic
+  /// Native XDP in the driver; refused by drivers without it.
+  /// Kernel: `XDP_FLAGS_DRV_MODE`.
+  case driver
+  /// Offloaded to the NIC. Kernel: `XDP_FLAGS_HW_MODE`.
+  case hardware
   var flags: UInt32 {
     switch self {
     case .any: 0
@@ -144,8 +153,11 @@ public enum IteratorScope: Sendable, Hashable, CustomStringConvertible {
 /// a loaded program (held open for the attach call) or to a program by its
 /// kernel id. Kernel: `BPF_LINK_CREATE`'s `tcx.relative_fd`/`relative_id`.
 public enum TCXRelative: Sendable, Hashable {
+  /// No relative program: the kernel's default place (after the others).
   case none
+  /// Relative to this loaded program (`relative_fd`).
   case program(LoadedObject.Program)
+  /// Relative to the attached program with this kernel id (`relative_id`).
   case programID(UInt32)
 }
 

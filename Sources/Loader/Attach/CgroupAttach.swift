@@ -35,6 +35,12 @@ extension AttachScope {
 /// Kernel: `BPF_LINK_CREATE` with the map's fd as `prog_fd` and
 /// `BPF_STRUCT_OPS` (6.4); closing the link unregisters the ops.
 public enum StructOpsAttach {
+  /// Registers the struct_ops `map` (loaded from a `.struct_ops.link`
+  /// section) and returns the link that keeps it registered.
+  ///
+  /// Throws `AttachError` when the map's handle is closed or the kernel
+  /// refuses the link (before Linux 6.4, or a map not created with
+  /// `BPF_F_LINK`, which `.struct_ops.link` sets).
   public static func register(map: LoadedObject.Map) throws(AttachError) -> Link {
     try map.withDescriptor(closed: { AttachError.handleClosed(kind: "map", object: map.name, program: map.name, target: "struct_ops map") }) {
       (fd) throws(AttachError) in

@@ -13,6 +13,8 @@ import UAPI
 public final class Link: Sendable {
   /// The program's name and a description of the hook, for messages.
   public let programName: String
+  /// The hook, as messages name it (`tracepoint sched/sched_switch`,
+  /// `XDP on ifindex 7`).
   public let target: String
 
   /// The kernel objects that make the attachment.

@@ -13,7 +13,10 @@ import UAPI
 public struct TracingTarget: Sendable, Hashable {
   /// The name looked up in BTF (`btf_trace_sys_enter`, `bpf_lsm_file_open`).
   public var btfName: String
+  /// The kind found: `FUNC` for functions and hooks, `TYPEDEF` for BTF
+  /// tracepoints.
   public var kind: BTF.Kind
+  /// Its id in the BTF it was found in: the `attach_btf_id` of the load.
   public var typeID: BTF.TypeID
   /// The module part of `<module>:<name>` (nil: vmlinux).
   public var module: String?

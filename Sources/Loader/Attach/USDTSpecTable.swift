@@ -13,11 +13,15 @@ import Syscall
 /// `__bpf_usdt_ip_to_spec_id` is only read by the BPF side on kernels
 /// without BPF cookies (before 5.15), which SwiftBPF's USDT does not serve.
 public final class USDTSpecTable: Sendable, Hashable {
+  /// The object's `__bpf_usdt_specs` map, where each site's argument spec is
+  /// written.
   public let specsMap: LoadedObject.Map
   /// The map's `max_entries` (`BPF_USDT_MAX_SPEC_CNT`, 256 by default).
   public let capacity: UInt32
   let state = Mutex<(next: UInt32, free: [UInt32])>((0, []))
 
+  /// A table over `specsMap`, every slot free. Prefer
+  /// `LoadedObject.usdtSpecTable()`, which shares one table per object.
   public init(specsMap: LoadedObject.Map) {
     self.specsMap = specsMap
     self.capacity = specsMap.maxEntries
@@ -72,7 +76,10 @@ public final class USDTSpecTable: Sendable, Hashable {
 /// arguments read the same under both layouts; indexed (SIB) arguments
 /// need libbpf 1.7's header (older ones return -EINVAL for them).
 public enum USDTSpec {
+  /// Bytes of one `struct __bpf_usdt_spec`, the map's value size.
   public static let size = 208
+  /// Arguments a spec holds (`BPF_USDT_MAX_ARG_CNT`); a site with more
+  /// cannot be attached.
   public static let maximumArguments = 12
 
   /// Kernel/usdt.bpf.h: `BPF_USDT_ARG_CONST`, `_REG`, `_REG_DEREF`, `_SIB`.

@@ -36,6 +36,9 @@ public enum EventError: Error, Sendable, Equatable, CustomStringConvertible {
   /// records have been given back to the producer.
   case batchExpired(buffer: String)
 
+  /// The message for a user: the buffer (its map's name) and what went wrong.
+  /// The CLI prints it after `swiftbpf: ` (on one line), and as `message` in
+  /// `--json` errors.
   public var description: String {
     switch self {
     case .syscall(let error, let buffer):

@@ -33,6 +33,10 @@ public final class EventPoller: Sendable {
   let epoll: Epoll
   let state = Mutex(State())
 
+  /// An empty poller with its own epoll instance.
+  ///
+  /// Throws `EventError.syscall` when `epoll_create1` fails (the descriptor
+  /// limit).
   public init() throws(EventError) {
     do { epoll = try Epoll() } catch { throw .syscall(error, buffer: "event poller") }
   }

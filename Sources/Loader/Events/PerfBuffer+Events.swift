@@ -17,6 +17,8 @@ extension PerfBuffer {
   /// cancellation or `close()`.
   public var events: Events { Events(buffer: self, batchSize: 4096) }
 
+  /// The records as `events` gives them, copied `batchSize` at a time (at
+  /// least 1) between suspensions.
   public func events(batchSize: Int) -> Events { Events(buffer: self, batchSize: max(1, batchSize)) }
 
   /// Suspends until a CPU's ring signals new data; false when the
@@ -36,6 +38,8 @@ extension PerfBuffer {
     }
   }
 
+  /// The `AsyncSequence` of `events`: samples and lost-sample reports of every
+  /// CPU, until the buffer is closed or the task cancelled.
   public struct Events: AsyncSequence, Sendable {
     public typealias Element = Event
     let buffer: PerfBuffer
@@ -45,6 +49,8 @@ extension PerfBuffer {
       Iterator(batch: EventBatch(buffer: buffer, batchSize: batchSize))
     }
 
+    /// Hands out the records of a copied batch, and waits on the buffer's
+    /// epoll thread when there are none.
     public struct Iterator: AsyncIteratorProtocol {
       let batch: EventBatch
       public mutating func next() async throws -> Event? { try await batch.next() }

@@ -5,7 +5,9 @@ extension PerfBuffer {
   /// report of samples the kernel dropped (kept in the stream so a consumer
   /// sees gaps where they happen; `lostSamples` sums them too).
   public enum TypedEvent<Record: BitwiseCopyable> {
+    /// A sample from `cpu`, loaded as `Record`.
     case sample(cpu: Int, Record)
+    /// The kernel dropped `count` samples of `cpu` because its ring was full.
     case lost(cpu: Int, count: UInt64)
   }
 
@@ -32,6 +34,8 @@ extension PerfBuffer {
                 rule: RecordSizeRule(type, allowLonger: allowLonger, perfPadding: true))
   }
 
+  /// The `AsyncSequence` of `events(of:)`: typed samples and lost-sample
+  /// reports, until the buffer is closed or the task cancelled.
   public struct TypedEvents<Record: BitwiseCopyable>: AsyncSequence, Sendable {
     public typealias Element = TypedEvent<Record>
     let buffer: PerfBuffer
@@ -42,6 +46,8 @@ extension PerfBuffer {
       Iterator(batch: TypedEventBatch(buffer: buffer, batchSize: batchSize, rule: rule))
     }
 
+    /// Loads each sample of a batch as `Record`, throwing
+    /// `EventError.recordSizeMismatch` in place for a sample of another size.
     public struct Iterator: AsyncIteratorProtocol {
       let batch: TypedEventBatch<Record>
       public mutating func next() async throws -> TypedEvent<Record>? { try await batch.next() }

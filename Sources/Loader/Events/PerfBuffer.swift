@@ -29,6 +29,7 @@ import UAPI
 /// acquire ordering, `data_tail` at 1032 written with release ordering;
 /// `data_offset`/`data_size` at 1040/1048 since Linux 4.1).
 public final class PerfBuffer: Sendable {
+  /// The map's name, for messages and errors.
   public let label: String
   /// The CPUs with a ring, in ring order.
   public let cpus: [Int]
@@ -222,6 +223,8 @@ public final class PerfBuffer: Sendable {
     _ = resources
   }
 
+  /// Whether `close()` has run: the rings are unmapped and calls throw
+  /// `EventError.closed`.
   public var isClosed: Bool { state.withLock { $0.resources == nil } }
 
   /// Runs `body` with the per-CPU event descriptors, kept open for the call:
@@ -268,44 +271,59 @@ public final class PerfBuffer: Sendable {
     }
   }
 
-  /// Reads one CPU's ring from `data_tail` to `data_head`.
+  /// Reads one CPU's ring from `data_tail` to `data_head`, giving each
+  /// record's space back to the kernel as soon as it was handed out.
   static func drain(
     _ ring: CPURing, _ s: inout State, label: String, limit: Int,
     _ onSample: (Int, RawSpan) -> Void, _ onLost: (Int, UInt64) -> Void
   ) throws(EventError) -> Int {
     guard let base = ring.region.bytes.baseAddress else { return 0 }
+    let head = SharedMemory.loadAcquire64(base + dataHeadOffset)
+    let tail = base.load(fromByteOffset: dataTailOffset, as: UInt64.self)
+    var lost: UInt64 = 0
+    defer { s.lost &+= lost }
+    return try walk(ring, scratch: s.scratch, label: label, from: tail, to: head, limit: limit, onSample,
+                    { cpu, count in lost &+= count; onLost(cpu, count) },
+                    passed: { SharedMemory.storeRelease64(base + dataTailOffset, $0) })
+  }
+
+  /// Hands out the records of one CPU's ring between positions `start` and
+  /// `head` (at most `limit` samples), in place where they do not wrap the
+  /// end of the ring, copied into `scratch` where they do. `passed` gets the
+  /// position after each record (and `head` after a corrupt one: nothing
+  /// after a bad header can be trusted); the walk itself moves nothing.
+  static func walk(
+    _ ring: CPURing, scratch: Scratch, label: String, from start: UInt64, to head: UInt64, limit: Int,
+    _ onSample: (Int, RawSpan) -> Void, _ onLost: (Int, UInt64) -> Void, passed: (UInt64) -> Void
+  ) throws(EventError) -> Int {
+    guard let base = ring.region.bytes.baseAddress else { return 0 }
     let data = base + ring.dataOffset
     let size = ring.dataSize
-    let head = SharedMemory.loadAcquire64(base + dataHeadOffset)
-    var tail = base.load(fromByteOffset: dataTailOffset, as: UInt64.self)
+    var tail = start
     var count = 0
-    defer { SharedMemory.storeRelease64(base + dataTailOffset, tail) }
+    func corrupt(_ reason: String) -> EventError {
+      let position = tail
+      passed(head)
+      return .corruptRecord(buffer: "\(label) cpu \(ring.cpu)", position: position, reason: reason)
+    }
     while tail != head, count < limit {
       // The kernel writes 8-byte aligned records into a ring whose size is a
       // multiple of the page size, so an aligned header never straddles the
       // end; another reader of the same ring could have left data_tail
       // anywhere, and an unaligned header would be misread.
-      guard tail % 8 == 0 else {
-        let position = tail
-        tail = head
-        throw .corruptRecord(buffer: "\(label) cpu \(ring.cpu)", position: position,
-          reason: "data_tail is not 8-byte aligned")
-      }
+      guard tail % 8 == 0 else { throw corrupt("data_tail is not 8-byte aligned") }
       let offset = Int(tail % UInt64(size))
       let type = data.load(fromByteOffset: offset, as: UInt32.self)
       let length = Int(data.load(fromByteOffset: offset + 6, as: UInt16.self))
       guard length >= 8, UInt64(length) <= head &- tail else {
-        let position = tail
-        tail = head  // nothing after a bad header can be trusted
-        throw .corruptRecord(buffer: "\(label) cpu \(ring.cpu)", position: position,
-          reason: "record size \(length) with \(head &- position) bytes written")
+        throw corrupt("record size \(length) with \(head &- tail) bytes written")
       }
       let record: UnsafeRawPointer
       if offset + length <= size {
         record = UnsafeRawPointer(data + offset)
       } else {
         // Wraps the end of the ring: copy both parts into the scratch buffer.
-        let target = s.scratch.reserve(length)
+        let target = scratch.reserve(length)
         let first = size - offset
         target.copyMemory(from: data + offset, byteCount: first)
         (target + first).copyMemory(from: data, byteCount: length - first)
@@ -315,22 +333,17 @@ public final class PerfBuffer: Sendable {
       case recordSample:
         let rawSize = length >= 12 ? Int(record.load(fromByteOffset: 8, as: UInt32.self)) : -1
         guard rawSize >= 0, 12 + rawSize <= length else {
-          let position = tail
-          tail = head
-          throw .corruptRecord(buffer: "\(label) cpu \(ring.cpu)", position: position,
-            reason: "raw sample of \(rawSize) bytes in a \(length)-byte record")
+          throw corrupt("raw sample of \(rawSize) bytes in a \(length)-byte record")
         }
         onSample(ring.cpu, RawSpan(_unsafeBytes: UnsafeRawBufferPointer(start: record + 12, count: rawSize)))
         count += 1
       case recordLost where length >= 24:
-        let lost = record.loadUnaligned(fromByteOffset: 16, as: UInt64.self)
-        s.lost &+= lost
-        onLost(ring.cpu, lost)
+        onLost(ring.cpu, record.loadUnaligned(fromByteOffset: 16, as: UInt64.self))
       default:
         break  // other record types are not requested; skip them
       }
       tail &+= UInt64(length)
-      SharedMemory.storeRelease64(base + dataTailOffset, tail)
+      passed(tail)
     }
     return count
   }

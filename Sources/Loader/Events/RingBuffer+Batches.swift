@@ -28,12 +28,16 @@ extension RingBuffer {
   /// ring's lock, so calling the ring from its body deadlocks.
   public var batches: Batches { Batches(buffer: self) }
 
+  /// The `AsyncSequence` of `batches`: one `Batch` per wake-up, until the
+  /// buffer is closed or the task cancelled.
   public struct Batches: AsyncSequence, Sendable {
     public typealias Element = Batch
     let buffer: RingBuffer
 
     public func makeAsyncIterator() -> Iterator { Iterator(cursor: BatchCursor(buffer: buffer)) }
 
+    /// Releases the previous batch's records to the producer, then waits for
+    /// the next ones.
     public struct Iterator: AsyncIteratorProtocol {
       let cursor: BatchCursor
       public mutating func next() async throws -> Batch? { try await cursor.next() }

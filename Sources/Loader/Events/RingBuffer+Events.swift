@@ -35,6 +35,8 @@ extension RingBuffer {
     }
   }
 
+  /// The `AsyncSequence` of `events`: each record copied into a byte array,
+  /// until the buffer is closed or the task cancelled.
   public struct Events: AsyncSequence, Sendable {
     public typealias Element = [UInt8]
     let buffer: RingBuffer
@@ -44,6 +46,8 @@ extension RingBuffer {
       Iterator(batch: RecordBatch(buffer: buffer, batchSize: batchSize))
     }
 
+    /// Copies records out a batch at a time, and waits on the buffer's epoll
+    /// thread when there are none.
     public struct Iterator: AsyncIteratorProtocol {
       let batch: RecordBatch
 

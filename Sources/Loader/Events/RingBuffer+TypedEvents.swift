@@ -29,6 +29,8 @@ extension RingBuffer {
     return TypedEvents(buffer: self, batchSize: max(1, batchSize), rule: rule)
   }
 
+  /// The `AsyncSequence` of `events(of:)`: each record loaded once as `Record`,
+  /// until the buffer is closed or the task cancelled.
   public struct TypedEvents<Record: BitwiseCopyable>: AsyncSequence, Sendable {
     public typealias Element = Record
     let buffer: RingBuffer
@@ -39,6 +41,8 @@ extension RingBuffer {
       Iterator(batch: TypedBatch(buffer: buffer, batchSize: batchSize, rule: rule))
     }
 
+    /// Loads each record of a batch as `Record`, throwing
+    /// `EventError.recordSizeMismatch` in place for a record of another size.
     public struct Iterator: AsyncIteratorProtocol {
       let batch: TypedBatch<Record>
       public mutating func next() async throws -> Record? { try await batch.next() }

@@ -30,6 +30,7 @@ import UAPI
 /// twice, back to back) are writable. A sample plus its header may be at
 /// most the ring's size, and at most 2^24 - 1 bytes (a dynptr's limit).
 public final class UserRingBuffer: Sendable {
+  /// The map's name, for messages and errors.
   public let label: String
   /// Bytes in the data area (the map's `max_entries`).
   public let capacity: Int

@@ -15,6 +15,9 @@ public enum FeatureError: Error, Sendable, Equatable, CustomStringConvertible {
   /// Programs of this type may not call this helper on this kernel.
   case helper(Int32, programType: ProgramType)
 
+  /// The message for a user: what this kernel lacks and the first Linux version
+  /// with it. The CLI prints it after `swiftbpf: ` (on one line), and as
+  /// `message` in `--json` errors.
   public var description: String {
     switch self {
     case .mapType(let type, let minimum):

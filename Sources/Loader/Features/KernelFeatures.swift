@@ -15,17 +15,24 @@ public struct KernelFeatures: Sendable {
   /// when `supports(.btf)`: a kernel without BTF gets `.minimal` here and
   /// should be given no BTF at all.
   public var btf: BTF.KernelSupport
+  /// Map types the kernel creates (a probe map of each type was accepted).
   public var mapTypes: Set<MapType>
+  /// Program types the kernel loads (a minimal program of each type was
+  /// accepted).
   public var programTypes: Set<ProgramType>
   /// How the kernel refused each missing program type's probe (`EPERM`:
   /// lockdown or capabilities, not age), for better errors.
   public var programTypeRefusals: [ProgramType: Errno]
+  /// Features beyond types: BPF links, cookies, ring buffer mmap, ... (see
+  /// `KernelFeature`).
   public var features: Set<KernelFeature>
   /// Fixed answers for (program type, helper number), checked before probing.
   public var helperOverrides: [ProgramType: [Int32: Bool]]
   /// Where helper questions go when no override answers them.
   public let helperProber: FeatureProber?
 
+  /// A kernel with exactly these abilities; helpers not in `helperOverrides`
+  /// go to `helperProber`, or are assumed available without one.
   public init(
     btf: BTF.KernelSupport, mapTypes: Set<MapType>, programTypes: Set<ProgramType>,
     programTypeRefusals: [ProgramType: Errno] = [:], features: Set<KernelFeature>, helperOverrides: [ProgramType: [Int32: Bool]] = [:],
@@ -58,8 +65,11 @@ public struct KernelFeatures: Sendable {
       features: Set(KernelFeature.allCases))
   }
 
+  /// Whether the kernel creates maps of `type`.
   public func supports(_ type: MapType) -> Bool { mapTypes.contains(type) }
+  /// Whether the kernel loads programs of `type`.
   public func supports(_ type: ProgramType) -> Bool { programTypes.contains(type) }
+  /// Whether the kernel has `feature`.
   public func supports(_ feature: KernelFeature) -> Bool { features.contains(feature) }
 
   /// Whether programs of `type` may call helper number `helper`.

@@ -8,12 +8,15 @@ public struct ProbeOutcome: Sendable, Hashable {
   /// The log the kernel wrote (empty when none was asked for or written).
   public var log: String
 
+  /// An outcome: `errno` nil for success.
   public init(errno: Errno?, log: String = "") {
     self.errno = errno
     self.log = log
   }
 
+  /// The kernel accepted the probe, with no log.
   public static let success = ProbeOutcome(errno: nil)
+  /// Whether the kernel accepted the probe.
   public var succeeded: Bool { errno == nil }
 }
 

@@ -4,6 +4,7 @@ import UAPI
 
 /// The real kernel, through the Syscall module.
 public struct SystemProbeKernel: ProbeKernel {
+  /// Probes through real bpf(2) calls; each probe object is closed at once.
   public init() {}
 
   public func loadBTF(_ bytes: [UInt8]) -> ProbeOutcome {

@@ -32,6 +32,9 @@ public protocol KernelInterface: ProbeKernel {
   func programBTF(_ program: BorrowedFD) throws(SyscallError) -> [UInt8]?
   /// Kernel: `BPF_OBJ_PIN`.
   func pin(_ object: BorrowedFD, at path: String) throws(SyscallError)
+  /// Removes a pin (unlink(2) of the bpffs file); the object lives on while
+  /// descriptors to it remain.
+  func unpin(at path: String) throws(SyscallError)
   /// mmap(2) of a `BPF_F_MMAPABLE` map (`MAP_SHARED`).
   func mapMemory(_ map: BorrowedFD, length: Int, writable: Bool) throws(SyscallError) -> MappedRegion
   /// CPUs the kernel may ever bring up (`/sys/devices/system/cpu/possible`).

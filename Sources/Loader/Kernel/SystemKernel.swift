@@ -15,6 +15,8 @@ public final class SystemKernel: KernelInterface {
   private let btfCache = Mutex<BTF?>(nil)
   private let configCache = Mutex<KernelConfig??>(nil)
 
+  /// A kernel with caches of its own; use `shared` unless a test needs a
+  /// fresh cache.
   public init() {}
 
   public func createMap(_ attributes: MapCreateAttributes) throws(SyscallError) -> OwnedFD {
@@ -74,6 +76,9 @@ public final class SystemKernel: KernelInterface {
 
   public func openPinned(at path: String) throws(SyscallError) -> OwnedFD { try BPF.getPinned(at: path) }
   public func pin(_ object: BorrowedFD, at path: String) throws(SyscallError) { try BPF.pin(object, at: path) }
+  public func unpin(at path: String) throws(SyscallError) {
+    if case .failure(let error) = SystemFiles.remove(path) { throw .failed(.system("unlink"), error.errno) }
+  }
 
   public func mapMemory(_ map: BorrowedFD, length: Int, writable: Bool) throws(SyscallError) -> MappedRegion {
     try MappedRegion.map(map, length: length, protection: writable ? [.read, .write] : [.read])

@@ -16,6 +16,7 @@ extension KernelConfig {
     /// An integer of 1, 2, 4 or 8 bytes: a number that fits.
     case integer(size: Int, signed: Bool)
 
+    /// Bytes the extern occupies in `.kconfig`.
     public var size: Int {
       switch self {
       case .bool, .char: 1

@@ -15,8 +15,11 @@ public struct KernelConfig: Sendable, Hashable {
   /// The raw values are libbpf's `enum libbpf_tristate`, which a
   /// `.kconfig` extern of that type receives.
   public enum Tristate: UInt32, Sendable, Hashable {
+    /// `n` (or unset): not built. libbpf: `TRI_NO`.
     case no = 0
+    /// `y`: built into the kernel. libbpf: `TRI_YES`.
     case yes = 1
+    /// `m`: built as a module. libbpf: `TRI_MODULE`.
     case module = 2
 
     var letter: String {
@@ -50,6 +53,7 @@ public struct KernelConfig: Sendable, Hashable {
   /// Name → value.
   public private(set) var values: [String: Value]
 
+  /// A configuration with these values (empty: everything unset).
   public init(values: [String: Value] = [:]) {
     self.values = values
   }
@@ -121,6 +125,7 @@ public struct KernelConfig: Sendable, Hashable {
     return closed ? String(decoding: bytes, as: UTF8.self) : nil
   }
 
+  /// The value of option `name` (`CONFIG_BPF`), nil when unset.
   public subscript(name: String) -> Value? {
     get { values[name] }
     set { values[name] = newValue }

@@ -12,6 +12,9 @@ public enum KernelConfigError: Error, Sendable, Equatable, CustomStringConvertib
   /// The number does not fit the extern's size.
   case outOfRange(name: String, value: String, size: Int, signed: Bool)
 
+  /// The message for a user: which configuration or value, and why it cannot be
+  /// used. The CLI prints it after `swiftbpf: ` (on one line), and as `message`
+  /// in `--json` errors.
   public var description: String {
     switch self {
     case .notFound(let tried):

@@ -4,8 +4,11 @@ import Glibc
 public struct KernelRelease: Sendable, Hashable, CustomStringConvertible {
   /// As `uname -r` prints it: "6.18.0", "5.15.0-91-generic".
   public var release: String
+  /// The major version: 6 in 6.1.55.
   public var major: UInt32
+  /// The minor version: 1 in 6.1.55.
   public var minor: UInt32
+  /// The patch level: 55 in 6.1.55 (0 when absent).
   public var patch: UInt32
 
   /// Parses the leading "A.B[.C]" of a release string; nil without "A.B".

@@ -4,14 +4,18 @@
 /// Without CAP_SYSLOG (and under `kernel.kptr_restrict`) every address
 /// reads as 0: names stay usable, addresses do not.
 public struct KernelSymbols: Sendable {
+  /// One line of kallsyms.
   public struct Symbol: Sendable, Hashable {
+    /// The address (0 when kallsyms hides addresses from this process).
     public var address: UInt64
     /// The `nm`-style type letter (`T` global text, `t` local text, `D`, `b`...).
     public var type: Character
+    /// The symbol name.
     public var name: String
     /// The module in brackets, nil for the kernel image.
     public var module: String?
 
+    /// A symbol as kallsyms lists it.
     public init(address: UInt64, type: Character, name: String, module: String?) {
       self.address = address
       self.type = type
@@ -20,6 +24,7 @@ public struct KernelSymbols: Sendable {
     }
   }
 
+  /// Every symbol, in the file's order.
   public let symbols: [Symbol]
   /// Name → index of its first symbol in `symbols`.
   private let index: [String: Int32]

@@ -14,13 +14,19 @@ extension LoadedObject {
     public let name: String
     /// The data section of an internal map (`.bss`), nil otherwise.
     public let sectionName: String?
+    /// The map type, as created.
     public let type: MapType
+    /// Key size in bytes, as created.
     public let keySize: UInt32
+    /// Value size in bytes, as created (0 for ring buffers: see `recordType`).
     public let valueSize: UInt32
+    /// Capacity, as created (bytes for ring buffers).
     public let maxEntries: UInt32
+    /// Creation flags (`map_flags`).
     public let flags: MapFlags
-    /// Where it is pinned, when it is.
-    public let pinPath: String?
+    /// Where it is pinned, when it is (by the load, or by `pin(at:)`).
+    public var pinPath: String? { pinState.withLock { $0 } }
+    let pinState: Mutex<String?>
     /// True when a pinned map (or a given fd) was reused instead of created.
     public let isReused: Bool
     /// Programs may read but user space may not change it (`.rodata`, `.kconfig`).
@@ -52,7 +58,7 @@ extension LoadedObject {
       self.valueSize = valueSize
       self.maxEntries = maxEntries
       self.flags = flags
-      self.pinPath = pinPath
+      self.pinState = Mutex(pinPath)
       self.isReused = isReused
       self.isFrozen = isFrozen
       self.recordType = recordType

@@ -10,6 +10,8 @@ import UAPI
 /// `close()` does so at once. What the load decided or fell back on
 /// (BTF refused, a pinned map reused…) went to `OpenOptions.logger`.
 public final class LoadedObject: Sendable {
+  /// The object name (`OpenOptions.objectName`, default the file name up to
+  /// its first dot).
   public let name: String
   /// Every created (or reused) map, in creation order.
   public let maps: [Map]

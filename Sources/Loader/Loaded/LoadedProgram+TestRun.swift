@@ -35,6 +35,8 @@ public struct TestRunOptions: Sendable, Hashable {
   /// XDP live frames: packets per batch; 0 lets the kernel choose.
   public var batchSize: UInt32
 
+  /// One run on `data` and `context` on the caller's CPU, with the program
+  /// type's default output room.
   public init(data: [UInt8] = [], dataOutCapacity: Int? = nil, context: [UInt8] = [],
               contextOutCapacity: Int? = nil, repeat repeatCount: UInt32 = 1, cpu: UInt32? = nil,
               flags: TestRunFlags = [], batchSize: UInt32 = 0) {

@@ -10,13 +10,16 @@ extension LoadedObject {
   /// The fd is closed by `close()` or when the last reference goes away,
   /// never while a `withFD` body on any thread is using it.
   public final class Program: Sendable, Hashable {
+    /// The program's function name (the kernel keeps its first 15 bytes).
     public let name: String
     /// The SEC() name it came from.
     public let sectionName: String
     /// The section table's reading of the SEC() name (read once, when the
     /// object was opened); nil when the name is unknown.
     public let section: ProgramSection?
+    /// The type it was loaded as.
     public let type: ProgramType
+    /// The attach type it was loaded with (`expected_attach_type`), nil for none.
     public let expectedAttachType: AttachType?
     /// The kernel BTF id of the attach target (tp_btf, fentry, lsm, iter), or 0.
     public let attachBTFID: UInt32

@@ -8,6 +8,18 @@ extension LoadedObject.Map {
   /// pin is removed. Kernel: `BPF_OBJ_PIN`.
   public func pin(at path: String) throws(MapError) {
     try withKernelCall { (kernel, fd) throws(SyscallError) in try kernel.pin(fd, at: path) }
+    pinState.withLock { $0 = path }
+  }
+
+  /// Removes the pin at `path` (default: where this map is pinned, by the
+  /// load or by `pin(at:)`); the map lives on while descriptors to it remain.
+  /// Throws `MapError.notPinned` when there is no path to remove.
+  ///
+  /// Kernel: unlink(2) of the bpffs file, as libbpf's `bpf_map__unpin`.
+  public func unpin(at path: String? = nil) throws(MapError) {
+    guard let target = path ?? pinPath else { throw .notPinned(map: name) }
+    do throws(SyscallError) { try kernel.unpin(at: target) } catch { throw .syscall(error, map: name) }
+    pinState.withLock { if $0 == target { $0 = nil } }
   }
 
   /// Makes the map read-only for user space (programs may still write).

@@ -15,6 +15,8 @@ public enum MapError: Error, Sendable, Equatable, CustomStringConvertible {
   case syscall(SyscallError, map: String)
   /// A per-CPU update with a number of values other than the possible CPUs.
   case wrongCPUCount(map: String, given: Int, possible: Int)
+  /// `unpin()` without a path, on a map that is not pinned.
+  case notPinned(map: String)
 
   /// Which part of an element a size belongs to.
   public enum Part: String, Sendable, Equatable {
@@ -34,6 +36,8 @@ public enum MapError: Error, Sendable, Equatable, CustomStringConvertible {
       return "map '\(map)': \(error)"
     case .wrongCPUCount(let map, let given, let possible):
       return "map '\(map)': \(given) values given, the kernel has \(possible) possible CPUs: pass one value per CPU"
+    case .notPinned(let map):
+      return "map '\(map)' is not pinned: pass the path to unpin"
     }
   }
 }

@@ -2,15 +2,15 @@ import Syscall
 import UAPI
 
 /// Maps whose slots name kernel objects that programs redirect to: sockets
-/// (`SOCKMAP`, `SOCKHASH`), network devices (`DEVMAP`, `DEVMAP_HASH`) and
-/// CPUs (`CPUMAP`). Keys are `u32` (slot or ifindex); what goes in is the
+/// (`SOCKMAP`, `SOCKHASH`), AF_XDP sockets (`XSKMAP`), network devices
+/// (`DEVMAP`, `DEVMAP_HASH`) and CPUs (`CPUMAP`). Keys are `u32` (slot or ifindex); what goes in is the
 /// object, what a lookup returns is the kernel's description of it.
 public struct RedirectMap: Sendable {
   public let map: LoadedObject.Map
 
   public init(_ map: LoadedObject.Map) throws(MapError) {
-    guard [MapType.sockmap, .sockhash, .devmap, .devmapHash, .cpumap].contains(map.type) else {
-      throw .wrongType(map: map.name, type: map.type, use: "RedirectMap serves sockmap, sockhash, devmap and cpumap")
+    guard [MapType.sockmap, .sockhash, .xskmap, .devmap, .devmapHash, .cpumap].contains(map.type) else {
+      throw .wrongType(map: map.name, type: map.type, use: "RedirectMap serves sockmap, sockhash, xskmap, devmap and cpumap")
     }
     guard map.keySize == 4 else {
       throw .sizeMismatch(map: map.name, part: .key, swiftType: "UInt32", swiftSize: 4, mapSize: Int(map.keySize))
@@ -23,6 +23,15 @@ public struct RedirectMap: Sendable {
   public func set(_ key: UInt32, socket: BorrowedFD) throws(MapError) {
     try require([.sockmap, .sockhash], "set(_:socket:) takes a sockmap or sockhash")
     try store(key, descriptorOrNumber: UInt32(bitPattern: socket.rawValue))
+  }
+
+  /// Delivers packets an XDP program redirects to `queue` to the AF_XDP
+  /// socket `socket` (xskmap; the map holds a reference to the socket).
+  /// Kernel: the value is the socket's descriptor; another kind of socket
+  /// is refused with `EOPNOTSUPP`.
+  public func set(_ queue: UInt32, xdpSocket socket: BorrowedFD) throws(MapError) {
+    try require([.xskmap], "set(_:xdpSocket:) takes an xskmap")
+    try store(queue, descriptorOrNumber: UInt32(bitPattern: socket.rawValue))
   }
 
   /// Sends packets redirected to `key` out of interface `ifindex` (devmap).

@@ -108,17 +108,26 @@ public struct TypedMap<Key: BitwiseCopyable, Value: BitwiseCopyable>: Sendable {
   /// Kernel: `BPF_MAP_GET_NEXT_KEY`.
   @inlinable
   public func nextKey(after key: Key?) throws(MapError) -> Key? {
-    try withKernel { (kernel, fd) throws(SyscallError) -> Key? in
-      try self.key.withRoom { (next) throws(SyscallError) -> Key? in
+    try map.nextKey(after: key, layout: self.key)
+  }
+}
+
+extension LoadedObject.Map {
+  /// The key after `key` (the first when nil), laid out as `layout`: the
+  /// next-key walk every keyed view shares.
+  @inlinable
+  func nextKey<K: BitwiseCopyable>(after key: K?, layout: ElementLayout) throws(MapError) -> K? {
+    try withKernelCall { (kernel, fd) throws(SyscallError) -> K? in
+      try layout.withRoom { (next) throws(SyscallError) -> K? in
         let found: Bool
         if let key {
-          found = try self.key.withBytes(of: key) { (k) throws(SyscallError) -> Bool in
+          found = try layout.withBytes(of: key) { (k) throws(SyscallError) -> Bool in
             try kernel.nextKey(map: fd, after: k, into: next)
           }
         } else {
           found = try kernel.nextKey(map: fd, after: nil, into: next)
         }
-        return found ? next.load(as: Key.self) : nil
+        return found ? next.load(as: K.self) : nil
       }
     }
   }

@@ -24,17 +24,25 @@ extension Object {
     public let name: String
     /// The section of an internal map (`.data`); nil for defined maps.
     public let sectionName: String?
+    /// What the map comes from: a definition, a data section, `.kconfig`,
+    /// struct_ops.
     public let role: Role
     /// The object's definition (nil for internal maps).
     public let definition: MapDefinition?
 
+    /// The map type to create.
     public var type: MapType
+    /// Key size in bytes.
     public var keySize: UInt32
+    /// Value size in bytes (a data section's size for internal maps).
     public var valueSize: UInt32
     /// 0 for a `PERF_EVENT_ARRAY` means "one per possible CPU".
     public var maxEntries: UInt32
+    /// Creation flags (`map_flags`); `BPF_F_MMAPABLE` on data maps.
     public var flags: MapFlags
+    /// The NUMA node to allocate on, with `MapFlags.numaNode`.
     public var numaNode: UInt32
+    /// Type-specific extra (`map_extra`: bloom filter hash count, arena start).
     public var mapExtra: UInt64
     /// The inner map template for map-in-map types.
     public var innerMap: MapDefinition?

@@ -7,6 +7,7 @@ extension Object {
   /// A program as it will be loaded: its section's meaning with any
   /// overrides made before load.
   public struct Program: Sendable {
+    /// The program's function name.
     public let name: String
     /// The SEC() name.
     public let sectionName: String
@@ -16,6 +17,8 @@ extension Object {
     public var autoload: Bool
     /// The program type; nil when the section name is unknown and no type was set.
     public var type: ProgramType?
+    /// The attach type to load with (`expected_attach_type`); from the SEC()
+    /// name, or set for a name that does not say.
     public var expectedAttachType: AttachType?
     /// Load with `BPF_F_SLEEPABLE`.
     public var isSleepable: Bool

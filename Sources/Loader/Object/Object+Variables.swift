@@ -4,8 +4,11 @@ import UAPI
 extension Object {
   /// Where a global variable lives: its section, offset and size.
   public struct VariableLocation: Sendable, Hashable {
+    /// The data section (`.bss`, `.rodata.str1.1`).
     public var section: String
+    /// Its offset in the section, in bytes.
     public var offset: Int
+    /// Its size in bytes, from BTF.
     public var size: Int
   }
 

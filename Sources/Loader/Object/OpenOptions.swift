@@ -26,6 +26,9 @@ public struct OpenOptions: Sendable {
   /// never bootstraps the logging system itself.
   public var logger: Logger
 
+  /// Options; the defaults are libbpf's: CO-RE against the running kernel,
+  /// its own configuration, pins under `/sys/fs/bpf`, a verifier log only
+  /// on failure.
   public init(objectName: String? = nil, targetBTFPath: String? = nil,
               kconfigOverrides: [String: String] = [:], pinRoot: String = "/sys/fs/bpf",
               logLevel: UInt32 = 0, logger: Logger = Logger(label: "swiftbpf")) {

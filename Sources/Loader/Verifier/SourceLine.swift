@@ -4,10 +4,12 @@ import BTF
 public struct SourceLine: Sendable, Hashable, CustomStringConvertible {
   /// The file as recorded (the kernel prints only its last path component).
   public var file: String
+  /// The line number, from 1.
   public var line: Int
   /// The line's text, without leading and trailing blanks.
   public var text: String
 
+  /// Line `line` of `file`, whose text is `text`.
   public init(file: String, line: Int, text: String) {
     self.file = file
     self.line = line

@@ -7,15 +7,20 @@ public struct SourceLineTable: Sendable, Hashable {
   /// Sorted by instruction index (8-byte slots from the program's start).
   public private(set) var entries: [Entry]
 
+  /// The source line of one instruction.
   public struct Entry: Sendable, Hashable {
+    /// The instruction's index in 8-byte slots from the program's start.
     public var instruction: Int
+    /// The line it came from.
     public var location: SourceLine
+    /// Instruction `instruction` from `location`.
     public init(instruction: Int, location: SourceLine) {
       self.instruction = instruction
       self.location = location
     }
   }
 
+  /// A table of these entries, in any order.
   public init(_ entries: [Entry]) {
     self.entries = entries.sorted { $0.instruction < $1.instruction }
   }

@@ -16,8 +16,11 @@ public struct VerifierLogPolicy: Sendable, Hashable {
   /// Linux 5.2 and `UINT_MAX >> 2` after; the smaller bound works everywhere.
   public var maximumCapacity: Int
 
+  /// The largest `log_size` every kernel accepts (16 MiB - 1).
   public static let kernelMaximum = Int(UInt32.max >> 8)
 
+  /// A policy starting at `initialCapacity` bytes (64 KiB by default) and
+  /// growing up to `maximumCapacity`.
   public init(initialCapacity: Int = 1 << 16, maximumCapacity: Int = VerifierLogPolicy.kernelMaximum) {
     self.initialCapacity = max(1, min(initialCapacity, maximumCapacity))
     self.maximumCapacity = maximumCapacity

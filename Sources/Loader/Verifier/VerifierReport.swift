@@ -42,6 +42,7 @@ public struct VerifierReport: Sendable, Hashable, CustomStringConvertible {
   /// Reads `log`.
   ///
   /// - Parameters:
+  ///   - log: the verifier log as the kernel wrote it (`log_buf`).
   ///   - lineTable: the program's line_info, used when the log names no source line.
   ///   - truncated: the kernel reported a larger true size than the buffer.
   ///   - coreRelocation: the CO-RE relocation (its spec, as text) that

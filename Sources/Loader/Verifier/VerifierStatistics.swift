@@ -5,16 +5,24 @@
 /// T peak_states P mark_read R`, `verification time U usec`, `stack depth
 /// A+B+...` (one number per function).
 public struct VerifierStatistics: Sendable, Hashable {
+  /// Instructions the verifier walked, over every path (`processed N insns`).
   public var processedInstructions: Int
+  /// The limit on that count (`limit L`: 1 million for privileged loads).
   public var instructionLimit: Int?
+  /// The most states kept for one instruction (`max_states_per_insn`).
   public var maxStatesPerInstruction: Int?
+  /// States created in all (`total_states`).
   public var totalStates: Int?
+  /// States alive at once at the peak (`peak_states`).
   public var peakStates: Int?
+  /// Register read marks propagated (`mark_read`).
   public var markRead: Int?
+  /// Time the verification took (`verification time U usec`).
   public var verificationTimeMicroseconds: Int?
   /// Stack bytes of the main program and then each subprogram.
   public var stackDepths: [Int]
 
+  /// Statistics with these values (`init?(log:)` reads them from a log).
   public init(processedInstructions: Int, instructionLimit: Int? = nil, maxStatesPerInstruction: Int? = nil,
               totalStates: Int? = nil, peakStates: Int? = nil, markRead: Int? = nil,
               verificationTimeMicroseconds: Int? = nil, stackDepths: [Int] = []) {

@@ -23,6 +23,7 @@ extension BPF {
 
   /// The program or link an mprog attachment is placed before or after.
   public enum Relative: Sendable, Hashable {
+    /// No position: the kernel appends (or, with `before`, prepends).
     case none
     /// By descriptor (a program, or a link with `AttachFlags.link`).
     case fd(BorrowedFD)
@@ -47,7 +48,9 @@ extension BPF {
   public enum AttachTarget: Sendable, Hashable {
     /// No target (iterators, tracing programs with a load-time target): sends 0.
     case none
+    /// A descriptor: a cgroup directory, a sockmap, a network namespace.
     case fd(BorrowedFD)
+    /// A network interface by index (tcx, netkit).
     case ifindex(UInt32)
 
     var raw: UInt32 {
@@ -61,17 +64,23 @@ extension BPF {
 
   /// Input of `BPF_PROG_ATTACH` and `BPF_PROG_DETACH`.
   public struct AttachAttributes: Sendable, Hashable {
+    /// What the program attaches to (`target_fd` or `target_ifindex`).
     public var target: AttachTarget
     /// The program; for detach of some types (cgroup with one program) it may be nil.
     public var program: BorrowedFD?
+    /// The hook of the target (`BPF_CGROUP_INET_INGRESS`, `BPF_SK_SKB_STREAM_VERDICT`...).
     public var attachType: AttachType
+    /// `attach_flags`: overriding, multiple programs, replacing, ordering.
     public var flags: AttachFlags
     /// With `AttachFlags.replace`: the program to replace.
     public var replaceProgram: BorrowedFD?
+    /// With `before`/`after`: the program or link to place it next to
+    /// (`relative_fd` or `relative_id`, Linux 6.6).
     public var relative: Relative
     /// Fail with `ESTALE` unless the attachment list is at this revision (0: any).
     public var expectedRevision: UInt64
 
+    /// Attributes with no replaced program, no relative and any revision.
     public init(target: AttachTarget, program: BorrowedFD?, attachType: AttachType,
                 flags: AttachFlags = []) {
       self.target = target

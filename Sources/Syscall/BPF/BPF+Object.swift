@@ -1,7 +1,15 @@
 extension BPF {
   /// The kinds of BPF object that have IDs.
   public enum ObjectKind: Sendable, Hashable, CaseIterable {
-    case program, map, btf, link
+    /// Loaded programs: `BPF_PROG_GET_NEXT_ID`, `BPF_PROG_GET_FD_BY_ID`.
+    case program
+    /// Maps: `BPF_MAP_GET_NEXT_ID`, `BPF_MAP_GET_FD_BY_ID`.
+    case map
+    /// BTF objects (vmlinux, modules, loaded objects' BTF): `BPF_BTF_GET_NEXT_ID`,
+    /// `BPF_BTF_GET_FD_BY_ID`.
+    case btf
+    /// Links: `BPF_LINK_GET_NEXT_ID`, `BPF_LINK_GET_FD_BY_ID` (Linux 5.8).
+    case link
 
     var nextIDCommand: BPFCommand {
       switch self {

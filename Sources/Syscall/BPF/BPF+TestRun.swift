@@ -1,6 +1,7 @@
 extension BPF {
   /// Input of `BPF_PROG_TEST_RUN`.
   public struct TestRunAttributes: Sendable, Hashable {
+    /// The loaded program to run (`prog_fd`).
     public var program: BorrowedFD
     /// Packet or other input data (`data_in`).
     public var data: [UInt8]
@@ -19,6 +20,8 @@ extension BPF {
     /// XDP live frames: packets per batch.
     public var batchSize: UInt32
 
+    /// A run of `program` on `data` and `context`, on the current CPU, without
+    /// flags.
     public init(program: BorrowedFD, data: [UInt8] = [], dataOutCapacity: Int = 0,
                 context: [UInt8] = [], contextOutCapacity: Int = 0, repeatCount: UInt32 = 1) {
       self.program = program
@@ -39,7 +42,10 @@ extension BPF {
     public var returnValue: UInt32
     /// Average run time in nanoseconds.
     public var duration: UInt32
+    /// The data after the run (a packet the program changed), `dataOutCapacity`
+    /// bytes at most (`data_out`).
     public var dataOut: [UInt8]
+    /// The context after the run, `contextOutCapacity` bytes at most (`ctx_out`).
     public var contextOut: [UInt8]
     /// The input context as it is after the run: syscall programs write
     /// their output context back into the input buffer (`ctx_in`).
@@ -49,8 +55,11 @@ extension BPF {
   /// The output sizes the kernel reported (`data_size_out`, `ctx_size_out`),
   /// also after a failure: with ENOSPC they are the sizes it needed.
   public struct TestRunSizes: Sendable, Hashable {
+    /// The output data's size in bytes (`data_size_out`).
     public var dataOut: Int = 0
+    /// The output context's size in bytes (`ctx_size_out`).
     public var contextOut: Int = 0
+    /// Both sizes 0.
     public init() {}
   }
 

@@ -2,6 +2,7 @@
 ///
 /// Kernel: `struct bpf_btf_info`.
 public struct BTFInfo: Sendable, Hashable {
+  /// The kernel's id for the BTF object (`id`).
   public var id: UInt32
   /// Size of the raw BTF in bytes.
   public var size: UInt32

@@ -9,10 +9,15 @@ public struct LinkCreateAttributes: Sendable, Hashable {
   public var program: BorrowedFD
   /// A descriptor (cgroup, netns, perf event, BPF program for freplace) or an ifindex.
   public var target: BPF.AttachTarget
+  /// The hook (`BPF_TRACE_FENTRY`, `BPF_XDP`, `BPF_CGROUP_INET_INGRESS`...).
   public var attachType: AttachType
+  /// `link_create.flags` (`BPF_F_BEFORE`... for mprog targets, XDP mode flags).
   public var flags: UInt32
+  /// The part of the union this target uses.
   public var details: Details
 
+  /// A link of `program` to `target`, with no flags and no target-specific part
+  /// unless given.
   public init(program: BorrowedFD, target: BPF.AttachTarget, attachType: AttachType,
               flags: UInt32 = 0, details: Details = .none) {
     self.program = program
@@ -24,6 +29,7 @@ public struct LinkCreateAttributes: Sendable, Hashable {
 
   /// The target-specific part of the attribute.
   public enum Details: Sendable, Hashable {
+    /// No target-specific part (cgroup, netns, XDP, struct_ops...).
     case none
     /// freplace / tracing on a BPF program: the target's BTF ID.
     case targetBTFID(UInt32)

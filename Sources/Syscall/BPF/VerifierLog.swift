@@ -12,6 +12,7 @@ public struct VerifierLog: Sendable, Hashable {
   /// `capacity` means the log was cut.
   public var trueSize: UInt32
 
+  /// A log request at `level` with a `capacity`-byte buffer (1 MiB by default).
   public init(level: UInt32 = 1, capacity: Int = 1 << 20) {
     self.level = level
     self.capacity = capacity

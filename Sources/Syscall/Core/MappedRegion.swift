@@ -14,7 +14,9 @@ public struct MappedRegion: ~Copyable, @unchecked Sendable {
   public struct Protection: OptionSet, Sendable, Hashable {
     public let rawValue: CInt
     public init(rawValue: CInt) { self.rawValue = rawValue }
+    /// Readable. Kernel: `PROT_READ`.
     public static let read = Protection(rawValue: PROT_READ)
+    /// Writable (a shared mapping writes through to the map). Kernel: `PROT_WRITE`.
     public static let write = Protection(rawValue: PROT_WRITE)
   }
 

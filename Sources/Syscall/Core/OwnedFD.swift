@@ -8,6 +8,8 @@ import Glibc
 /// closed its standard streams would otherwise get a map as "stdout", and a
 /// stray `print` would write into it.
 public struct OwnedFD: ~Copyable, Sendable {
+  /// The descriptor number. Valid only while this value lives; pass
+  /// `borrowed` to calls rather than the number.
   public let rawValue: CInt
 
   /// Takes ownership of `rawValue` as is. The caller guarantees it is open,
@@ -68,8 +70,10 @@ public struct OwnedFD: ~Copyable, Sendable {
 /// For arguments (`map:`, `program:`, `target:`) and for descriptors owned
 /// elsewhere (a cgroup directory the caller opened, a socket).
 public struct BorrowedFD: Hashable, Sendable, BitwiseCopyable, CustomStringConvertible {
+  /// The descriptor number.
   public let rawValue: CInt
 
+  /// Borrows descriptor `rawValue`; the caller keeps it open while this value is used.
   public init(_ rawValue: CInt) { self.rawValue = rawValue }
 
   /// `AT_FDCWD`, for `path_fd` arguments meaning "relative to the working directory".
@@ -82,5 +86,6 @@ public struct BorrowedFD: Hashable, Sendable, BitwiseCopyable, CustomStringConve
     return OwnedFD(unchecked: fd)
   }
 
+  /// `fd 7`.
   public var description: String { "fd \(rawValue)" }
 }

@@ -36,6 +36,8 @@ public final class SharedDescriptor: @unchecked Sendable {
   @usableFromInline let lock: UnsafeMutablePointer<pthread_mutex_t>
   @usableFromInline var state: State
 
+  /// Takes ownership of `descriptor`, to be closed by `close()` once no use
+  /// is running (or when this value is deinitialized).
   public init(_ descriptor: consuming OwnedFD) {
     lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     lock.initialize(to: pthread_mutex_t())

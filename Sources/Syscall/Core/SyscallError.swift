@@ -18,6 +18,8 @@ public enum SyscallError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Any other system call (`mmap`, `munmap`, `close`, `epoll_wait`, `fcntl`, `mount`).
     case system(String)
 
+    /// The call as messages name it: the bpf(2) command's kernel name
+    /// (`BPF_MAP_CREATE`), `perf_event_open`, `mmap`...
     public var description: String {
       switch self {
       case .bpf(let command): command.name
@@ -52,6 +54,10 @@ public enum SyscallError: Error, Sendable, Equatable, CustomStringConvertible {
     return SyscallError.hint(for: op, e)
   }
 
+  /// The message for a user: the call that failed and the errno by name and
+  /// message (`BPF_MAP_CREATE failed: EPERM (Operation not permitted)`), with a
+  /// hint where one helps. The CLI prints it after `swiftbpf: ` (on one line),
+  /// and as `message` in `--json` errors.
   public var description: String {
     switch self {
     case .failed(let op, let e):

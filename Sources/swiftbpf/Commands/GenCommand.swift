@@ -5,5 +5,5 @@ struct GenCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "gen",
     abstract: "Generate Swift for a BPF object.",
-    subcommands: [GenSkeleton.self])
+    subcommands: [GenTypes.self, GenSkeleton.self])
 }

@@ -16,7 +16,7 @@ struct GenSkeleton: ParsableCommand {
   var name: String?
 
   @Option(name: .long, help: "Access level of the generated declarations: public or internal.")
-  var access: SkeletonGenerator.Access = .public
+  var access: GeneratedAccess = .public
 
   @Option(name: .shortAndLong, help: "Write to this file (default: standard output).")
   var output: String?
@@ -25,7 +25,7 @@ struct GenSkeleton: ParsableCommand {
     do {
       let bytes = try GeneratedFile.readObject(object)
       var generator = try SkeletonGenerator(
-        objectBytes: bytes, fileName: object, options: .init(name: name, access: access))
+        objectBytes: bytes, fileName: object, options: .init(name: name, access: access.generatorAccess))
       try GeneratedFile.write(try generator.generate(), to: output)
     } catch {
       throw ExitCode(CommandOutput.report(error, json: false))

@@ -27,7 +27,10 @@ struct Run: ParsableCommand {
   @Option(name: .long, help: "Stop after this many seconds (default: until Ctrl-C).")
   var duration: Double?
 
-  @Option(name: .long, help: "Decode each event as this struct from the object's BTF.")
+  @Option(name: .long, help: """
+    Decode each event as this struct from the object's BTF (default: a ring buffer's \
+    declared record type, __type(value, struct ...), else hex).
+    """)
   var eventType: String?
 
   @Option(name: .long, help: "Target BTF for CO-RE instead of the running kernel's.")
@@ -63,9 +66,10 @@ struct Run: ParsableCommand {
     var options = OpenOptions(targetBTFPath: targetBtf)
     if let pin { options.pinRoot = pin }
     let opened = try Object.open(path: object, options: options)
+    let objectBTF = try opened.file.btf.map { try BTF(bytes: $0) }
     let decoder = try eventType.map { name throws -> EventDecoder in
-      guard let bytes = opened.file.btf else { throw BTFFileError.noBTF(object) }
-      return try EventDecoder(btf: BTF(bytes: bytes), structName: name, order: opened.file.byteOrder)
+      guard let objectBTF else { throw BTFFileError.noBTF(object) }
+      return try EventDecoder(btf: objectBTF, structName: name, order: opened.file.byteOrder)
     }
     let loaded = try opened.load()
     defer { loaded.close() }
@@ -95,6 +99,8 @@ struct Run: ParsableCommand {
     // Every ring buffer and perf buffer on one poller.
     let poller = try EventPoller()
     var sourceNames: [String] = []
+    // Per source: --event-type, else the ring buffer's declared record type.
+    var decoders: [EventDecoder?] = []
     var buffers: [() -> Void] = []
     defer { for close in buffers { close() } }
     for map in loaded.maps {
@@ -104,11 +110,15 @@ struct Run: ParsableCommand {
         buffers.append(ring.close)
         try poller.add(ring)
         sourceNames.append(map.name)
+        decoders.append(decoder ?? map.recordType.flatMap { declared in
+          objectBTF.map { EventDecoder(btf: $0, type: declared.typeID, order: opened.file.byteOrder) }
+        })
       case .perfEventArray:
         let perf = try PerfBuffer(map: map)
         buffers.append(perf.close)
         try poller.add(perf)
         sourceNames.append(map.name)
+        decoders.append(decoder)
       default:
         continue
       }
@@ -122,7 +132,8 @@ struct Run: ParsableCommand {
       let printed = try poller.poll(timeout: .milliseconds(100)) { source, record in
         let name = sourceNames.indices.contains(source) ? sourceNames[source] : "?"
         record.withUnsafeBytes { bytes in
-          print("\(name): " + (decoder?.format(bytes) ?? hex(bytes)))
+          let sourceDecoder = decoders.indices.contains(source) ? decoders[source] : decoder
+          print("\(name): " + (sourceDecoder?.format(bytes) ?? hex(bytes)))
         }
       } onLost: { source, cpu, count in
         let name = sourceNames.indices.contains(source) ? sourceNames[source] : "?"

@@ -24,7 +24,7 @@ enum GeneratedFile {
     do {
       try bytes.write(to: URL(fileURLWithPath: path), options: .atomic)
     } catch {
-      throw GenError.unwritable(path, "\(error.localizedDescription)")
+      throw GenError.unwritable(path, "\(error.localizedDescription); check the directory exists and is writable")
     }
   }
 }
@@ -41,4 +41,10 @@ enum GenError: Error, CustomStringConvertible {
   }
 }
 
-extension SwiftTypeGenerator.Options.Access: ExpressibleByArgument {}
+/// `--access` of the `gen` commands: what a user's own target may ask for
+/// (the generator's `fileprivate` serves the project's layout tests).
+enum GeneratedAccess: String, ExpressibleByArgument, CaseIterable {
+  case `public`, `internal`
+
+  var generatorAccess: SwiftTypeGenerator.Options.Access { self == .public ? .public : .internal }
+}

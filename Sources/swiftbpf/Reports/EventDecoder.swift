@@ -20,8 +20,14 @@ struct EventDecoder {
     guard let id = btf.firstType(named: structName, kind: .struct)
       ?? btf.firstType(named: structName, kind: .union)
     else { throw .noSuchStruct(structName) }
+    self.init(btf: btf, type: id, order: order)
+  }
+
+  /// Decodes records as the type `type` of `btf` (a ring buffer's declared
+  /// record type).
+  init(btf: BTF, type: BTF.TypeID, order: ByteOrder) {
     self.btf = btf
-    self.type = id
+    self.type = type
     self.order = order
   }
 

@@ -176,8 +176,8 @@ extension FakeKernel {
   ) throws(SyscallError) -> BPF.BatchResult {
     if let errno = batchRefusal { throw .failed(.bpf(.mapLookupBatch), errno) }
     guard let created = createdMap(map) else { throw .failed(.bpf(.mapLookupBatch), .EBADF) }
-    let keySize = Int(created.attributes.keySize)
-    let valueSize = Int(created.attributes.valueSize)
+    // Per-CPU maps: each value is every CPU's copy, as in single-element calls.
+    let (_, keySize, valueSize, _) = try layout(map, .mapLookupBatch)
     let start = inBatch.map { Int($0.loadUnaligned(as: UInt32.self)) } ?? 0
     let e = elements.withLock { $0[created.id] } ?? Elements()
     let order = e.order
@@ -195,9 +195,7 @@ extension FakeKernel {
     map: BorrowedFD, keys: UnsafeRawPointer, values: UnsafeRawPointer, count: Int, flags: ElementFlags
   ) throws(SyscallError) -> Int {
     if let errno = batchRefusal { throw .failed(.bpf(.mapUpdateBatch), errno) }
-    guard let created = createdMap(map) else { throw .failed(.bpf(.mapUpdateBatch), .EBADF) }
-    let keySize = Int(created.attributes.keySize)
-    let valueSize = Int(created.attributes.valueSize)
+    let (_, keySize, valueSize, _) = try layout(map, .mapUpdateBatch)
     for i in 0..<count {
       try updateElement(map: map, key: keys + i * keySize, value: values + i * valueSize, flags: flags)
     }

@@ -205,6 +205,12 @@ final class FakeKernel: KernelInterface {
     }
   }
 
+  func unpin(at path: String) throws(SyscallError) {
+    try state.withLock { (s) throws(SyscallError) in
+      guard s.pins.removeValue(forKey: path) != nil else { throw .failed(.system("unlink"), .ENOENT) }
+    }
+  }
+
   func mapMemory(_ map: BorrowedFD, length: Int, writable: Bool) throws(SyscallError) -> MappedRegion {
     try MappedRegion.map(map, length: length, protection: writable ? [.read, .write] : [.read])
   }
