@@ -11,6 +11,8 @@ let package = Package(
   products: [
     .library(name: "SwiftBPF", type: .static, targets: ["SwiftBPF"]),
     .executable(name: "swiftbpf", targets: ["swiftbpf"]),
+    // Compiles a target's *.bpf.c with clang and its skeletons into it (Examples/ uses it).
+    .plugin(name: "SwiftBPFPlugin", targets: ["SwiftBPFPlugin"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -60,6 +62,9 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
       ]),
 
+    // Build-tool plugin: clang for each *.bpf.c, then `swiftbpf gen skeleton` (Plugins/SwiftBPFPlugin).
+    .plugin(name: "SwiftBPFPlugin", capability: .buildTool(), dependencies: ["swiftbpf"]),
+
     // Paths to fixtures and toolchain tools, shared by the test targets.
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "InstructionsTests", dependencies: ["Instructions", "UAPI", "TestSupport"]),
@@ -68,6 +73,8 @@ let package = Package(
     .testTarget(name: "CLITests", dependencies: [
       "swiftbpf", "SwiftBPF", "UAPI", "TestSupport", .product(name: "Logging", package: "swift-log"),
     ]),
+    // Builds and runs the Examples package (SwiftBPFPlugin end to end); needs only the tools.
+    .testTarget(name: "PluginTests", dependencies: ["TestSupport"]),
     .testTarget(name: "CodegenTests", dependencies: ["Codegen", "BTF", "ELFReader", "UAPI", "TestSupport"]),
     // Generated Swift compiled for real (files written by CodegenTests' GeneratedFilesTests): the layout
     // corpus's types, and the other fixtures' types (file-private, so their names cannot clash).

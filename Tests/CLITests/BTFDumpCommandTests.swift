@@ -72,4 +72,21 @@ struct BTFDumpCommandTests {
     #expect(run.status != 0)
     #expect(run.stderr.contains("no_such_type"))
   }
+
+  @Test("-o writes what stdout would show, and an unwritable path is a one-line error")
+  func writesToOutputFile() throws {
+    let object = Fixture.object("maps.bpf.o").path
+    let printed = try swiftbpf(["btf", "dump", object, "--format", "c"])
+    try #require(printed.status == 0)
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("btf-dump-\(getpid()).h").path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let written = try swiftbpf(["btf", "dump", object, "--format", "c", "-o", path])
+    #expect(written.status == 0)
+    #expect(written.stdout.isEmpty)
+    #expect(try String(contentsOfFile: path, encoding: .utf8) == printed.stdout)
+
+    let refused = try swiftbpf(["btf", "dump", object, "-o", "/nonexistent-dir/x.h"])
+    #expect(refused.status != 0)
+    #expect(refused.stderr.contains("cannot write /nonexistent-dir/x.h"))
+  }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SwiftBPF
 
 /// `swiftbpf btf ...`: BTF tools.
@@ -8,7 +9,7 @@ struct BTFCommand: ParsableCommand {
     abstract: "Read BTF type information.",
     subcommands: [Dump.self])
 
-  /// `swiftbpf btf dump FILE [--format raw|c] [--type NAME]...`
+  /// `swiftbpf btf dump FILE [--format raw|c] [--type NAME]... [-o OUT]`
   struct Dump: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Print the types of a BTF: one line per type, or a C header like vmlinux.h.",
@@ -33,22 +34,40 @@ struct BTFCommand: ParsableCommand {
     @Option(name: .long, help: "The base BTF of a split (module) BTF, e.g. /sys/kernel/btf/vmlinux.")
     var base: String?
 
+    @Option(name: [.short, .long], help: "Write to this file (default: standard output).")
+    var output: String?
+
     func run() throws {
       do {
         let baseBTF = try base.map { try BTFFile.load($0) }
         let btf = try BTFFile.load(file, base: baseBTF)
         switch format {
         case .c:
-          print(try BTF.CHeader.render(btf, types: types.isEmpty ? nil : types), terminator: "")
+          try emit(try BTF.CHeader.render(btf, types: types.isEmpty ? nil : types))
         case .raw:
           let ids = try types.isEmpty ? nil : types.map { name throws -> BTF.TypeID in
             guard let id = btf.types(named: name).first else { throw DumpError.noSuchType(name, file: file) }
             return id
           }
-          print(try BTF.RawDump.render(btf, types: ids), terminator: "")
+          try emit(try BTF.RawDump.render(btf, types: ids))
         }
       } catch {
         throw ExitCode(CommandOutput.report(error, json: false))
+      }
+    }
+
+    /// Prints `text`, or writes it to `--output` in one rename, so a build
+    /// that stops half-way (the build plugin's vmlinux.h) never leaves a
+    /// truncated header behind.
+    private func emit(_ text: String) throws {
+      guard let output else {
+        print(text, terminator: "")
+        return
+      }
+      do {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+      } catch {
+        throw DumpError.unwritable(output, error.localizedDescription)
       }
     }
   }
@@ -56,10 +75,12 @@ struct BTFCommand: ParsableCommand {
 
 enum DumpError: Error, CustomStringConvertible {
   case noSuchType(String, file: String)
+  case unwritable(String, String)
 
   var description: String {
     switch self {
     case .noSuchType(let name, let file): "\(file): no type named '\(name)'"
+    case .unwritable(let path, let reason): "cannot write \(path): \(reason)"
     }
   }
 }
