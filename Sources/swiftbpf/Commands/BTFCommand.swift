@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import SwiftBPF
 
 /// `swiftbpf btf ...`: BTF tools.
@@ -60,27 +59,17 @@ struct BTFCommand: ParsableCommand {
     /// that stops half-way (the build plugin's vmlinux.h) never leaves a
     /// truncated header behind.
     private func emit(_ text: String) throws {
-      guard let output else {
-        print(text, terminator: "")
-        return
-      }
-      do {
-        try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-      } catch {
-        throw DumpError.unwritable(output, error.localizedDescription)
-      }
+      try GeneratedFile.write(text, to: output)
     }
   }
 }
 
 enum DumpError: Error, CustomStringConvertible {
   case noSuchType(String, file: String)
-  case unwritable(String, String)
 
   var description: String {
     switch self {
     case .noSuchType(let name, let file): "\(file): no type named '\(name)'"
-    case .unwritable(let path, let reason): "cannot write \(path): \(reason)"
     }
   }
 }
