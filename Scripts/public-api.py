@@ -7,7 +7,9 @@ usage: Scripts/public-api.py [--check]
 It runs `swift package dump-symbol-graph --minimum-access-level public` and
 lists every symbol of the library modules as `Module  kind  path(signature)`,
 sorted. With --check it compares with the committed file and exits 1 when
-they differ (the diff is printed).
+they differ (the diff is printed), or when a public symbol has no doc comment
+at all (listed; one that inherits its documentation from a protocol
+requirement, such as `makeAsyncIterator()`, has the requirement's).
 """
 import glob
 import json
@@ -18,6 +20,9 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODULES = ["UAPI", "Instructions", "BTF", "ELFReader", "Relocation", "Syscall", "Loader", "SwiftBPF"]
 OUT = os.path.join(ROOT, "API", "public-api.txt")
+
+
+UNDOCUMENTED = []
 
 
 def symbol_lines():
@@ -39,6 +44,8 @@ def symbol_lines():
             fragments = symbol.get("declarationFragments") or []
             declaration = "".join(f["spelling"] for f in fragments).replace("\n", " ")
             lines.append(f"{module}\t{kind}\t{name}\t{declaration}")
+            if not symbol.get("docComment"):
+                UNDOCUMENTED.append(f"{module}\t{kind}\t{name}")
     return sorted(set(lines))
 
 
@@ -58,6 +65,10 @@ def main():
                                                        "API/public-api.txt", "now"))
             sys.exit(1)
         print(f"public API unchanged: {summary}")
+        if UNDOCUMENTED:
+            print(f"{len(UNDOCUMENTED)} public symbols without a doc comment:")
+            sys.stdout.writelines(line + "\n" for line in sorted(set(UNDOCUMENTED)))
+            sys.exit(1)
         return
     with open(OUT, "w") as f:
         f.write(text)

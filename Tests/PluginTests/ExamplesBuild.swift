@@ -88,8 +88,7 @@ actor ExamplesBuild {
   private static func copyExamples(to package: URL) throws {
     let files = FileManager.default
     try files.createDirectory(at: package, withIntermediateDirectories: true)
-    try files.copyItem(at: examplesDirectory.appendingPathComponent("Sources"),
-                       to: package.appendingPathComponent("Sources"))
+    try copyTree(examplesDirectory.appendingPathComponent("Sources"), to: package.appendingPathComponent("Sources"))
     var manifest = try String(contentsOf: examplesDirectory.appendingPathComponent("Package.swift"), encoding: .utf8)
     let dependency = #".package(name: "SwiftBPF", path: "..")"#
     try #require(manifest.contains(dependency), "Examples/Package.swift no longer has \(dependency)")
@@ -105,13 +104,52 @@ actor ExamplesBuild {
     try PluginCheck.main.write(to: check.appendingPathComponent("main.swift"), atomically: true, encoding: .utf8)
   }
 
+  /// Copies the files under `source` to `target` as new files of this user:
+  /// `FileManager.copyItem` also copies the owner, which a user other than
+  /// the checkout's owner may not set.
+  private static func copyTree(_ source: URL, to target: URL) throws {
+    let files = FileManager.default
+    try files.createDirectory(at: target, withIntermediateDirectories: true)
+    for name in try files.contentsOfDirectory(atPath: source.path) {
+      let from = source.appendingPathComponent(name)
+      let to = target.appendingPathComponent(name)
+      var isDirectory: ObjCBool = false
+      guard files.fileExists(atPath: from.path, isDirectory: &isDirectory) else { continue }
+      if isDirectory.boolValue {
+        try copyTree(from, to: to)
+      } else {
+        try Data(contentsOf: from).write(to: to)
+      }
+    }
+  }
+
   /// Runs `swift build -j 2` on the copy; output is stdout and stderr together.
   static func swiftBuild(package: URL, scratch: URL, target: String?) async throws -> (output: String, status: Int32) {
     let swift = try requirements()
     var arguments = ["build", "-j", "2", "--package-path", package.path, "--scratch-path", scratch.path]
     if let target { arguments += ["--target", target] }
-    return try await runCollectingOutput(swift, arguments)
+    return try await runCollectingOutput(swift, arguments, environment: buildEnvironment)
   }
+
+  /// The test's environment, with git's `safe.directory = *` for the build:
+  /// the examples resolve their packages from clones another user may own
+  /// (a shared package mirror), which git refuses to read for anyone else
+  /// unless its global configuration says so (it ignores the setting from
+  /// the command line or the environment). A user whose own global
+  /// configuration already reads (`~/.gitconfig` exists) keeps it; otherwise
+  /// `GIT_CONFIG_GLOBAL` points at a file written for this run.
+  static let buildEnvironment: [String: String] = {
+    var environment = ProcessInfo.processInfo.environment
+    let home = environment["HOME"] ?? "/nonexistent"
+    if environment["GIT_CONFIG_GLOBAL"] == nil, !FileManager.default.fileExists(atPath: home + "/.gitconfig") {
+      let config = FileManager.default.temporaryDirectory.appendingPathComponent("swiftbpf-gitconfig-\(getpid())")
+      if (try? "[safe]\n\tdirectory = *\n".write(to: config, atomically: true, encoding: .utf8)) != nil {
+        TemporaryDirectories.removeAtExit(config)
+        environment["GIT_CONFIG_GLOBAL"] = config.path
+      }
+    }
+    return environment
+  }()
 }
 
 /// The extra example the rebuild and error tests edit: a tracepoint
@@ -184,7 +222,7 @@ enum TemporaryDirectories {
 
 /// Runs a command without blocking a thread of the concurrency pool:
 /// stdout and stderr go to one temporary file, read when it exits.
-func runCollectingOutput(_ path: String, _ arguments: [String],
+func runCollectingOutput(_ path: String, _ arguments: [String], environment: [String: String]? = nil,
                          onStart: (@Sendable (Process) -> Void)? = nil) async throws -> (output: String, status: Int32) {
   let log = FileManager.default.temporaryDirectory.appendingPathComponent("swiftbpf-run-\(UUID().uuidString).log")
   _ = FileManager.default.createFile(atPath: log.path, contents: nil)
@@ -194,6 +232,7 @@ func runCollectingOutput(_ path: String, _ arguments: [String],
   let process = Process()
   process.executableURL = URL(fileURLWithPath: path)
   process.arguments = arguments
+  if let environment { process.environment = environment }
   process.standardOutput = handle
   process.standardError = handle
   process.standardInput = FileHandle.nullDevice
