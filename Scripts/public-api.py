@@ -44,7 +44,8 @@ def symbol_lines():
             fragments = symbol.get("declarationFragments") or []
             declaration = "".join(f["spelling"] for f in fragments).replace("\n", " ")
             lines.append(f"{module}\t{kind}\t{name}\t{declaration}")
-            if not symbol.get("docComment"):
+            # Synthesized members (hashValue, OptionSet's insert) have no location.
+            if not symbol.get("docComment") and symbol.get("location"):
                 UNDOCUMENTED.append(f"{module}\t{kind}\t{name}")
     return sorted(set(lines))
 

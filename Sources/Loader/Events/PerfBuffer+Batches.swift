@@ -32,6 +32,8 @@ extension PerfBuffer {
 
     public func makeAsyncIterator() -> Iterator { Iterator(cursor: BatchCursor(buffer: buffer)) }
 
+    /// Hands out one batch at a time; asking for the next gives the
+    /// current batch's ring space back.
     public struct Iterator: AsyncIteratorProtocol {
       let cursor: BatchCursor
       public mutating func next() async throws -> Batch? { try await cursor.next() }
