@@ -165,3 +165,28 @@ extension SkeletonKernelTests {
     #expect(try skeleton.kconfig.configBpfJit.rawValue == 2)
   }
 }
+
+extension SkeletonKernelTests {
+  /// A link made by hand and given to `keep` is closed by `detach()` with
+  /// the automatic ones; a second `attach()` replaces only its own links.
+  @Test func keptLinksAreDetachedWithTheOthers() throws {
+    let skeleton = try SkeletonFixture().load()
+    try skeleton.attach()
+    let program = try #require(skeleton.programs.onGetpid)
+    // The same program on the syscall's exit too (one program may not attach twice to one tracepoint).
+    let manual = try program.attach(to: .tracepoint(category: "syscalls", name: "sys_exit_getpid"))
+    skeleton.keep(manual)
+    #expect(skeleton.links.count == 2)
+    let firstAutomatic = try #require(skeleton.links.first)
+    try skeleton.attach()
+    #expect(skeleton.links.count == 2, "the kept link and a new automatic one")
+    #expect(!firstAutomatic.isOpen, "re-attaching closed the earlier automatic link")
+    #expect(manual.isOpen)
+    let before = try skeleton.bss.getpidCalls
+    _ = getpid()
+    #expect(try skeleton.bss.getpidCalls - before == 2, "both links run the program")
+    skeleton.detach()
+    #expect(skeleton.links.isEmpty)
+    #expect(!manual.isOpen)
+  }
+}

@@ -138,7 +138,8 @@ struct SkeletonWriter {
   }
 
   func renderLoaded(_ out: inout Lines) {
-    var scope = NameScope(reserved: ["object", "maps", "programs", "attach", "detach", "links", "kconfig", "init", "deinit"])
+    var scope = NameScope(
+      reserved: ["object", "maps", "programs", "attach", "detach", "keep", "links", "kconfig", "init", "deinit"])
     let sections = model.sections.map { ($0, scope.claim($0.property)) }
     let events = model.maps.compactMap { map in
       map.recordType.map { (map, $0, scope.claim(Self.eventsMethod(for: map.property))) }
@@ -185,7 +186,11 @@ struct SkeletonWriter {
       $0 += "/// Closes the links `attach()` made."
       $0 += "\(a)func detach() { attached.detach() }"
       $0 += ""
-      $0 += "/// The links `attach()` made."
+      $0 += "/// Keeps a link made by hand (`programs.<name>?.attach(to:)`) with the"
+      $0 += "/// others, so `detach()` (or releasing this object) closes it too."
+      $0 += "\(a)func keep(_ link: Link) { attached.keep(link) }"
+      $0 += ""
+      $0 += "/// The links `attach()` made, and those given to `keep(_:)`."
       $0 += "\(a)var links: [Link] { attached.current }"
       for (map, record, method) in events {
         $0 += ""

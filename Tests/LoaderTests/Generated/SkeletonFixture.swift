@@ -161,7 +161,11 @@ struct SkeletonFixture: Sendable {
     /// Closes the links `attach()` made.
     func detach() { attached.detach() }
 
-    /// The links `attach()` made.
+    /// Keeps a link made by hand (`programs.<name>?.attach(to:)`) with the
+    /// others, so `detach()` (or releasing this object) closes it too.
+    func keep(_ link: Link) { attached.keep(link) }
+
+    /// The links `attach()` made, and those given to `keep(_:)`.
     var links: [Link] { attached.current }
 
     /// The records of ring buffer `events` as `SkelEvent`, oldest first
