@@ -29,6 +29,42 @@ extension LoadContext {
     return (id, wrapper.size, dataOffset)
   }
 
+  /// Whether each struct_ops program a struct_ops map uses is loaded,
+  /// by program name (libbpf's rule; programs no map uses are absent and
+  /// keep their own autoload):
+  /// - a use by a member the kernel's struct lacks, in a map that is
+  ///   created, does not count (that member is skipped when the value is
+  ///   built, as it must be all zero);
+  /// - with uses left, the program is loaded when one is in a created map
+  ///   and not when none is;
+  /// - with none left (only members the kernel lacks), it is not loaded.
+  /// When the kernel's BTF cannot be read, every member counts: the value's
+  /// preparation reports that error.
+  func structOpsAutoload() -> [String: Bool] {
+    var decisions = [String: Bool]()
+    var lacking = Set<String>()
+    let kernelBTF: BTF? = object.maps.contains(where: { $0.role == .structOps && $0.autoCreate })
+      ? try? kernel.kernelBTF() : nil
+    for spec in object.maps where spec.role == .structOps {
+      guard let ops = spec.definition?.structOps else { continue }
+      var kernelMembers: Set<String>?
+      if spec.autoCreate, let kernelBTF, let id = kernelBTF.firstType(named: ops.typeName, kind: .struct),
+        let members = try? kernelBTF.members(of: id)
+      {
+        kernelMembers = Set(members.compactMap { try? kernelBTF.string(of: $0.name) })
+      }
+      for function in ops.functions {
+        if let kernelMembers, !kernelMembers.contains(function.member) {
+          lacking.insert(function.program)
+          continue
+        }
+        decisions[function.program] = (decisions[function.program] ?? false) || spec.autoCreate
+      }
+    }
+    for program in lacking where decisions[program] == nil { decisions[program] = false }
+    return decisions
+  }
+
   /// Fills each struct_ops map's value: data members copied by name into
   /// the kernel's layout, operations set to their programs' fds.
   func prepareStructOpsValues(maps: CreatedMaps, programs: [LoadedObject.Program]) throws(LoadError) {
