@@ -7,9 +7,9 @@
  * is not created unless autocreate is turned on; a struct_ops program used by
  * a struct_ops map is loaded when one of the maps using it is created, and
  * not loaded when none is, whatever its own autoload (a "?struct_ops/"
- * section) says; a program set in a member the kernel's struct lacks is not
- * loaded (that member must be zero in the value, and the program has no
- * member to serve).
+ * section) says. (A program set in a member the kernel's struct lacks fails
+ * the whole object in libbpf >= 1.4, "Cannot find member ... in kernel BTF",
+ * so there is none here.)
  *
  * EXPECT maps (STRUCT_OPS, tcp_congestion_ops):
  *   swiftbpf_opt_on   .struct_ops.link   created (BPF_F_LINK), ops name
@@ -22,8 +22,6 @@
  *                  (swiftbpf_opt_on uses it, member ssthresh, index 0)
  *   on_cong_avoid  struct_ops/on_cong_avoid   loaded (member cong_avoid, 1)
  *   on_undo_cwnd   ?struct_ops/on_undo_cwnd   loaded (member undo_cwnd, 8)
- *   absent_op      struct_ops/absent_op       not loaded: its member
- *                  swiftbpf_absent is not in the kernel's tcp_congestion_ops
  *   off_ssthresh, off_cong_avoid, off_undo_cwnd  struct_ops/...  not loaded:
  *                  only swiftbpf_opt_off uses them; loaded when its
  *                  autocreate is turned on
@@ -40,12 +38,11 @@ char LICENSE[] SEC("license") = "GPL";
 struct sock {
 } __attribute__((preserve_access_index));
 
-/* The members this object sets, and one the kernel does not have. */
+/* Only the members this object sets. */
 struct tcp_congestion_ops {
 	__u32 (*ssthresh)(struct sock *sk);
 	void (*cong_avoid)(struct sock *sk, __u32 ack, __u32 acked);
 	__u32 (*undo_cwnd)(struct sock *sk);
-	__u32 (*swiftbpf_absent)(struct sock *sk);
 	char name[16];
 };
 
@@ -71,18 +68,11 @@ __u32 BPF_PROG(on_undo_cwnd, struct sock *sk)
 	return tcp_reno_undo_cwnd(sk);
 }
 
-SEC("struct_ops/absent_op")
-__u32 BPF_PROG(absent_op, struct sock *sk)
-{
-	return 1;
-}
-
 SEC(".struct_ops.link")
 struct tcp_congestion_ops swiftbpf_opt_on = {
 	.ssthresh = (void *)on_ssthresh,
 	.cong_avoid = (void *)on_cong_avoid,
 	.undo_cwnd = (void *)on_undo_cwnd,
-	.swiftbpf_absent = (void *)absent_op,
 	.name = "swiftbpf_opt_on",
 };
 

@@ -29,12 +29,12 @@ import UAPI
   @Test func callbackAndItsCalleesFollowTheProgramsOwnCode() throws {
     let kernel = FakeKernel()
     let object = try Object.open(path: Self.path)
-    let btf = try #require(object.btf)
+    let btf = try BTF(bytes: try #require(object.file.btf))
     let loaded = try object.load(kernel: kernel)
     defer { loaded.close() }
     let load = try #require(kernel.load("throwing_prog"))
     let expected = try ["throwing_prog", "helper_add", "exception_cb", "cb_double"].map {
-      try btf.type(named: $0, kind: .function).rawValue
+      try btf.type(named: $0, kind: BTF.Kind.function).rawValue
     }
     #expect(Self.functionTypes(load) == expected)
   }
@@ -46,11 +46,11 @@ import UAPI
     features.btf.kinds.remove(.declarationTag)
     let kernel = FakeKernel(features: features)
     let object = try Object.open(path: Self.path)
-    let btf = try #require(object.btf)
+    let btf = try BTF(bytes: try #require(object.file.btf))
     let loaded = try object.load(kernel: kernel)
     defer { loaded.close() }
     let load = try #require(kernel.load("throwing_prog"))
-    #expect(!Self.functionTypes(load).contains(try btf.type(named: "exception_cb", kind: .function).rawValue))
+    #expect(!Self.functionTypes(load).contains(try btf.type(named: "exception_cb", kind: BTF.Kind.function).rawValue))
   }
 
   /// `struct throw_ctx { u64 should_throw; u64 cookie; }`.

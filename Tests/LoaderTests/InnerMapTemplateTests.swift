@@ -39,13 +39,13 @@ import UAPI
   @Test func templateCarriesBTFForItsSpinLock() throws {
     let kernel = FakeKernel()
     let object = try Object.open(path: Self.path)
-    let btf = try #require(object.btf)
+    let btf = try BTF(bytes: try #require(object.file.btf))
     let loaded = try object.load(kernel: kernel)
     defer { loaded.close() }
     let locks = try Self.template(of: "locks", in: kernel)
     #expect(locks.type == .array && locks.keySize == 4 && locks.valueSize == 16 && locks.maxEntries == 1)
     #expect(locks.btfFD != nil)
-    #expect(locks.btfValueTypeID == (try btf.type(named: "locked_value", kind: .struct)).rawValue)
+    #expect(locks.btfValueTypeID == (try btf.type(named: "locked_value", kind: BTF.Kind.struct)).rawValue)
     #expect(locks.btfKeyTypeID != 0)
     // Ring buffers take no BTF (MapBTFPolicy, as libbpf).
     #expect(try Self.template(of: "rings", in: kernel).btfFD == nil)
@@ -53,10 +53,12 @@ import UAPI
 
   /// adjust_ringbuf_sz's cases: 0 and power-of-2 page multiples pass
   /// through; others round up; nothing fits above 2^31.
-  @Test(arguments: [
-    (UInt32(0), UInt32(0)), (1, 4096), (4096, 4096), (4097, 8192), (10000, 16384), (12288, 16384),
+  static let sizes: [(UInt32, UInt32)] = [
+    (0, 0), (1, 4096), (4096, 4096), (4097, 8192), (10000, 16384), (12288, 16384),
     (1 << 31, 1 << 31), ((1 << 31) + 1, (1 << 31) + 1), (UInt32.max, UInt32.max),
-  ])
+  ]
+
+  @Test(arguments: sizes)
   func ringBufferSizeFollowsLibbpf(_ requested: UInt32, _ created: UInt32) throws {
     let kernel = FakeKernel()
     var object = try Object.open(path: Fixture.object("ringbuf.bpf.o").path)

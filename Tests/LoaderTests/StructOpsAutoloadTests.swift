@@ -9,9 +9,10 @@ import UAPI
 ///
 /// Expected sets come from libbpf's rules applied to the C source
 /// (libbpf.c: init_struct_ops_maps for `?.struct_ops*`,
-/// bpf_map__init_kern_struct_ops for members the kernel lacks,
-/// bpf_object_adjust_struct_ops_autoload); member indexes from the kernel's
-/// BTF as bpftool dumps it.
+/// bpf_object_adjust_struct_ops_autoload), and checked with libbpf 1.7
+/// (the fixture loaded by a program linking it: the same programs and maps,
+/// by default and with swiftbpf_opt_off's autocreate on); member indexes
+/// from the kernel's BTF as bpftool dumps it.
 @Suite struct StructOpsAutoloadTests {
   static let path = Fixture.object("struct_ops_autoload.bpf.o").path
   static let onPrograms: Set<String> = ["on_ssthresh", "on_cong_avoid", "on_undo_cwnd"]
@@ -44,7 +45,6 @@ import UAPI
       #expect(load.attributes.attachBTFID == ops.id)
       #expect(load.attributes.expectedAttachType?.rawValue == UInt32(try #require(order.firstIndex(of: member))))
     }
-    // The value is built without the member the kernel lacks.
     #expect(loaded.map(named: "swiftbpf_opt_on")?.structOpsValue != nil)
   }
 
@@ -74,7 +74,7 @@ import UAPI
     defer { loaded.close() }
     #expect(Set(loaded.programs.map(\.name)) == Self.onPrograms)
     #expect(loaded.map(named: "swiftbpf_opt_off") == nil)
-    // The kernel takes the value (without the member it lacks) and registers it.
+    // The kernel takes the value and registers it through a link.
     let map = try #require(loaded.map(named: "swiftbpf_opt_on"))
     let value = try #require(map.structOpsValue)
     let fd = try #require(map.borrowedFD)

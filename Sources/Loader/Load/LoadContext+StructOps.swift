@@ -29,39 +29,17 @@ extension LoadContext {
     return (id, wrapper.size, dataOffset)
   }
 
-  /// Whether each struct_ops program a struct_ops map uses is loaded,
-  /// by program name (libbpf's rule; programs no map uses are absent and
-  /// keep their own autoload):
-  /// - a use by a member the kernel's struct lacks, in a map that is
-  ///   created, does not count (that member is skipped when the value is
-  ///   built, as it must be all zero);
-  /// - with uses left, the program is loaded when one is in a created map
-  ///   and not when none is;
-  /// - with none left (only members the kernel lacks), it is not loaded.
-  /// When the kernel's BTF cannot be read, every member counts: the value's
-  /// preparation reports that error.
+  /// Whether each struct_ops program a struct_ops map uses is loaded, by
+  /// program name (libbpf's rule): loaded when one of the maps using it is
+  /// created, not loaded when none is, whatever its own autoload says.
+  /// Programs no map uses are absent and keep their own autoload.
   func structOpsAutoload() -> [String: Bool] {
     var decisions = [String: Bool]()
-    var lacking = Set<String>()
-    let kernelBTF: BTF? = object.maps.contains(where: { $0.role == .structOps && $0.autoCreate })
-      ? try? kernel.kernelBTF() : nil
     for spec in object.maps where spec.role == .structOps {
-      guard let ops = spec.definition?.structOps else { continue }
-      var kernelMembers: Set<String>?
-      if spec.autoCreate, let kernelBTF, let id = kernelBTF.firstType(named: ops.typeName, kind: .struct),
-        let members = try? kernelBTF.members(of: id)
-      {
-        kernelMembers = Set(members.compactMap { try? kernelBTF.string(of: $0.name) })
-      }
-      for function in ops.functions {
-        if let kernelMembers, !kernelMembers.contains(function.member) {
-          lacking.insert(function.program)
-          continue
-        }
+      for function in spec.definition?.structOps?.functions ?? [] {
         decisions[function.program] = (decisions[function.program] ?? false) || spec.autoCreate
       }
     }
-    for program in lacking where decisions[program] == nil { decisions[program] = false }
     return decisions
   }
 
@@ -92,10 +70,15 @@ extension LoadContext {
       for (index, member) in try local.members(of: ops.typeID).enumerated() {
         let name = try local.string(of: member.name)
         guard let kernelMember = kernelMembers.first(where: { target.name($0.name, equals: name) }) else {
+          // libbpf refuses a program in a member the kernel lacks, as it
+          // refuses set data there: only an all-zero member may be dropped.
+          if let function = ops.functions.first(where: { $0.memberIndex == index }) {
+            throw StructOpsValueFailure.missingMember(name, program: function.program)
+          }
           let start = member.byteOffset
           let size = (try? local.size(of: member.type)) ?? 0
           if start + size <= ops.data.count, ops.data[start ..< start + size].contains(where: { $0 != 0 }) {
-            throw StructOpsValueFailure.missingMember(name)
+            throw StructOpsValueFailure.missingMember(name, program: nil)
           }
           continue
         }
@@ -130,13 +113,15 @@ extension LoadContext {
 
 /// Why a struct_ops value could not be built (wrapped in `LoadError.mapDefinition`).
 enum StructOpsValueFailure: Error, CustomStringConvertible {
-  case missingMember(String)
+  case missingMember(String, program: String?)
   case programNotLoaded(String, String)
   case sizeMismatch(String, local: Int, kernel: Int)
 
   var description: String {
     switch self {
-    case .missingMember(let name): "member '\(name)' is set but the kernel's struct has no such member"
+    case .missingMember(let name, let program?):
+      "member '\(name)' is set to program '\(program)' but the kernel's struct has no such member; remove it from the initializer"
+    case .missingMember(let name, nil): "member '\(name)' is set but the kernel's struct has no such member"
     case .programNotLoaded(let member, let program): "member '\(member)' needs program '\(program)', which was not loaded"
     case .sizeMismatch(let name, let local, let kernel): "member '\(name)' is \(local) bytes here, \(kernel) in the kernel"
     }

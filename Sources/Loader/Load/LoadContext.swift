@@ -94,7 +94,7 @@ struct LoadContext<Kernel: KernelInterface> {
       if p.type == .structOps, let load = structOps[p.name] {
         if load != p.autoload {
           log(.debug, load ? "loaded although autoload is off: a struct_ops map created with the object uses it"
-                           : "not loaded: no struct_ops map using it is created, or the kernel's struct lacks its member",
+                           : "not loaded although autoload is on: no struct_ops map using it is created",
               program: p.name)
         }
         if load { result.append(p) }

@@ -18,8 +18,7 @@ extension Object {
     /// For a struct_ops program that a struct_ops map uses, the maps decide
     /// at load, as in libbpf: it is loaded when one of those maps is
     /// created (`Object.Map.autoCreate`), and not when none is, whatever
-    /// this says; a program used only by members the kernel's struct lacks
-    /// is not loaded.
+    /// this says.
     public var autoload: Bool
     /// The program type; nil when the section name is unknown and no type was set.
     public var type: ProgramType?
