@@ -7,10 +7,12 @@ extension ObjectBuilder {
 
   /// struct_ops maps: each named variable of `.struct_ops`, `.struct_ops.link`
   /// (and `.struct_ops.<name>`) sections, described by the BTF `DATASEC` of
-  /// the same name.
+  /// the same name. A `?` before the name (`?.struct_ops`, `?.struct_ops.link`,
+  /// as libbpf reads them) marks maps not created unless asked for, as `?`
+  /// marks programs not loaded; the definition keeps that section name.
   func structOpsMaps(btf: Result<BTF, BTFError>?) throws(ELFError) -> [MapDefinition] {
     var result: [MapDefinition] = []
-    for section in sections where section.name == ".struct_ops" || section.name.hasPrefix(".struct_ops.") {
+    for section in sections where Self.isStructOpsSection(section.name) {
       let variables = mapSymbols(in: section)
       guard let first = variables.first else { continue }
       guard let data = section.data else {
@@ -31,11 +33,17 @@ extension ObjectBuilder {
           throw .badMap(file: file, map: symbol.name, reason: "has no variable in the BTF DATASEC '\(section.name)'")
         }
         var definition = try structOpsMap(symbol, type: variable.type, in: section, data: data, btf: parsed, relocations: relocations)
-        if section.name == ".struct_ops.link" { definition.flags |= Self.linkFlag }
+        if section.name == ".struct_ops.link" || section.name == "?.struct_ops.link" { definition.flags |= Self.linkFlag }
         result.append(definition)
       }
     }
     return result
+  }
+
+  static func isStructOpsSection(_ name: String) -> Bool {
+    let bare = name.hasPrefix("?") ? String(name.dropFirst()) : name
+    if name.hasPrefix("?") { return bare == ".struct_ops" || bare == ".struct_ops.link" }
+    return bare == ".struct_ops" || bare.hasPrefix(".struct_ops.")
   }
 
   func structOpsMap(

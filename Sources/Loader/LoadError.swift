@@ -35,6 +35,11 @@ public indirect enum LoadError: Error, Sendable, CustomStringConvertible {
   case mapCreation(map: String, SyscallError)
   /// A map operation during load (initial values, freeze, mmap, pin) failed.
   case mapSetup(map: String, operation: String, SyscallError)
+  /// The kernel refused to map a global data section's map into memory
+  /// (`mmap` of a map created `BPF_F_MMAPABLE`); libbpf fails the load the
+  /// same way. Kernel: ENOTSUPP for a map holding a `bpf_spin_lock`,
+  /// timer, kptr, `bpf_list_head` or `bpf_rb_root`.
+  case dataSectionMapping(map: String, section: String, SyscallError)
   /// A map pinned at `path` exists but differs from the definition.
   case pinnedMapIncompatible(map: String, path: String, differences: [String])
   /// The verifier refused the program.
@@ -48,6 +53,10 @@ public indirect enum LoadError: Error, Sendable, CustomStringConvertible {
   case unknownSection(program: String, UnknownSectionName)
   /// A relocation cannot be applied.
   case relocation(program: String, reason: String)
+  /// The program's exception callback (`__exception_cb(cb)`: a BTF decl
+  /// tag `exception_callback:cb` on the program's FUNC) cannot be found or
+  /// is not a global, non-hidden function. Kernel: `bpf_throw`, Linux 6.7.
+  case exceptionCallback(program: String, reason: String)
   /// A CO-RE relocation failed (malformed or ambiguous, not a mere "not found").
   case coreRelocation(program: String, RelocationError)
   /// An extern could not be resolved and is not weak.
@@ -93,6 +102,12 @@ public indirect enum LoadError: Error, Sendable, CustomStringConvertible {
         + "in one program: split it with BPF-to-BPF calls in bpf_loop callbacks or tail calls"
     case .mapCreation(let map, let e): return "map '\(map)': cannot create it: \(e)"
     case .mapSetup(let map, let operation, let e): return "map '\(map)': \(operation) failed: \(e)"
+    case .dataSectionMapping(let map, let section, let e):
+      return "map '\(map)' (section \(section)): \(e). The section has a variable user space can name, so it is "
+        + "created BPF_F_MMAPABLE and mapped, as libbpf does; if it holds a bpf_spin_lock, timer, kptr, "
+        + "bpf_list_head or bpf_rb_root, make all its variables static or __hidden"
+    case .exceptionCallback(let program, let reason):
+      return "program '\(program)': exception callback: \(reason)"
     case .pinnedMapIncompatible(let map, let path, let differences):
       return "map '\(map)': the map pinned at \(path) differs (\(differences.joined(separator: ", "))); "
         + "remove the pin (rm \(path)) or use another pin root"

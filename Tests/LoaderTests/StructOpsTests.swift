@@ -33,6 +33,14 @@ import UAPI
     return (id, size, members)
   }
 
+  /// The member names of kernel struct `name`, in order, from bpftool.
+  static func memberOrder(_ name: String) throws -> [String] {
+    guard let bpftool = Toolchain.systemTool("bpftool") else { return [] }
+    let lines = try runProcess(bpftool, ["btf", "dump", "file", "/sys/kernel/btf/vmlinux"]).stdout.split(separator: "\n")
+    let start = try #require(lines.firstIndex { $0.contains("] STRUCT '\(name)' size=") })
+    return lines[(start + 1)...].prefix { $0.hasPrefix("\t'") }.map { String($0.dropFirst(2).prefix { $0 != "'" }) }
+  }
+
   @Test func mapsCreatedWithTheKernelWrapperAndValuePrepared() throws {
     guard let wrapper = try Self.kernelStruct("bpf_struct_ops_tcp_congestion_ops"),
           let ops = try Self.kernelStruct("tcp_congestion_ops") else { return }

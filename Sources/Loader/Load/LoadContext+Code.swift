@@ -51,7 +51,10 @@ extension LoadContext {
   {
     // func_info and line_info only go with BTF the kernel took.
     let linker = ProgramLinker(file: file, code: code, ext: btf.fd == nil ? nil : ext)
-    var linked = try linker.link(program: spec.source)
+    // Without decl tags in the kernel the sanitizer drops the tag naming it.
+    let callback = kernel.features.btf.kinds.contains(.declarationTag)
+      ? try ExceptionCallback.find(for: spec.name, file: file, btf: object.btf) : nil
+    var linked = try linker.link(program: spec.source, exceptionCallback: callback)
     if let failure = linked.coreFailures.first { throw .coreRelocation(program: spec.name, failure.error) }
     try resolveRelocations(&linked, maps: maps, program: spec.name)
     return linked

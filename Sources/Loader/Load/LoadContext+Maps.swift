@@ -83,13 +83,22 @@ extension LoadContext {
     return a
   }
 
-  /// Ring buffer sizes must be a power-of-2 multiple of the page size; a
-  /// size that is not is rounded up, as libbpf does.
+  /// Ring buffer sizes must be a power-of-2 multiple of the page size
+  /// (`ringbuf_map_alloc`). As libbpf does: a size that already is one, and
+  /// 0 (so the kernel's refusal shows the missing size), pass through;
+  /// another is rounded up to the next one, or passed through when none
+  /// fits in 32 bits.
   static func ringBufferSize(_ requested: UInt32, page: Int) -> UInt32 {
-    let pageSize = UInt64(max(page, 4096))
-    var size = pageSize
-    while size < UInt64(requested) && size < 1 << 31 { size <<= 1 }
-    return UInt32(clamping: size)
+    let pageSize = UInt64(max(page, 1))
+    let size = UInt64(requested)
+    if size == 0 { return 0 }
+    if size % pageSize == 0, (size / pageSize).nonzeroBitCount == 1 { return requested }
+    var multiple: UInt64 = 1
+    while multiple * pageSize <= UInt64(UInt32.max) {
+      if multiple * pageSize > size { return UInt32(multiple * pageSize) }
+      multiple <<= 1
+    }
+    return requested
   }
 
   /// Creates one map; a warning or a pin to do goes into `created`.
@@ -121,16 +130,7 @@ extension LoadContext {
     // Map-in-map: an inner map built from the template, closed after creation.
     var innerTemplate: OwnedFD?
     if let inner = spec.innerMap, spec.type == .arrayOfMaps || spec.type == .hashOfMaps {
-      var innerAttributes = MapCreateAttributes(
-        type: inner.type, keySize: inner.keySize, valueSize: inner.valueSize, maxEntries: inner.maxEntries,
-        flags: MapFlags(rawValue: inner.flags), name: String(decoding: Array((spec.name + ".inner").utf8.prefix(15)), as: UTF8.self))
-      innerAttributes.mapExtra = inner.mapExtra
-      if inner.type == .perfEventArray && inner.maxEntries == 0 {
-        innerAttributes.maxEntries = UInt32(clamping: kernel.possibleCPUCount())
-      }
-      do throws(SyscallError) { innerTemplate = try kernel.createMap(innerAttributes) } catch {
-        throw .mapCreation(map: spec.name + " (inner map template)", error)
-      }
+      innerTemplate = try createInnerTemplate(inner, of: spec, btf: btf)
     }
     a.innerMapFD = innerTemplate?.borrowed
     var fd: OwnedFD
@@ -167,7 +167,9 @@ extension LoadContext {
         do throws(SyscallError) {
           mapping = try kernel.mapMemory(fd.borrowed, length: length, writable: !isFrozen)
         } catch {
-          throw .mapSetup(map: spec.name, operation: "mmap", error)
+          // libbpf fails the load too: the section was made mappable because
+          // user space may name its variables.
+          throw .dataSectionMapping(map: spec.name, section: spec.sectionName ?? spec.name, error)
         }
       }
     }
@@ -180,9 +182,13 @@ extension LoadContext {
   /// After a refused create: when the probes say the kernel has no such
   /// map type, say so with the first release that has it.
   func explainMissingMapType(_ spec: Object.Map, _ error: SyscallError) throws(LoadError) {
-    guard error.errno != .EPERM, !kernel.features.supports(spec.type) else { return }
-    throw .unsupported(feature: "\(spec.type.kernelName) (map '\(spec.name)')",
-                       minimumKernel: MinimumKernel.of(spec.type) ?? "a newer kernel")
+    try explainMissingMapType(spec.type, map: spec.name, error)
+  }
+
+  func explainMissingMapType(_ type: MapType, map name: String, _ error: SyscallError) throws(LoadError) {
+    guard error.errno != .EPERM, !kernel.features.supports(type) else { return }
+    throw .unsupported(feature: "\(type.kernelName) (map '\(name)')",
+                       minimumKernel: MinimumKernel.of(type) ?? "a newer kernel")
   }
 
   func makeHandle(_ spec: Object.Map, _ a: MapCreateAttributes, fd: consuming OwnedFD, pinPath: String?,

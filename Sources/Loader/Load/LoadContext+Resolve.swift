@@ -170,7 +170,9 @@ extension LoadContext {
 
   /// struct_ops programs: the kernel struct's id and the member's index.
   func structOpsTarget(_ spec: Object.Program) throws(LoadError) -> (UInt32, AttachType?) {
-    guard let map = file.maps.first(where: { $0.structOps?.functions.contains { $0.program == spec.name } == true }),
+    // A map created with the object first: its struct is the one the program serves.
+    let users = object.maps.filter { $0.definition?.structOps?.functions.contains { $0.program == spec.name } == true }
+    guard let map = (users.first(where: \.autoCreate) ?? users.first)?.definition,
           let ops = map.structOps, let function = ops.functions.first(where: { $0.program == spec.name })
     else {
       throw .attachTarget(program: spec.name, target: spec.attachTarget ?? "",

@@ -29,6 +29,20 @@ extension LoadContext {
     return (id, wrapper.size, dataOffset)
   }
 
+  /// Whether each struct_ops program a struct_ops map uses is loaded, by
+  /// program name (libbpf's rule): loaded when one of the maps using it is
+  /// created, not loaded when none is, whatever its own autoload says.
+  /// Programs no map uses are absent and keep their own autoload.
+  func structOpsAutoload() -> [String: Bool] {
+    var decisions = [String: Bool]()
+    for spec in object.maps where spec.role == .structOps {
+      for function in spec.definition?.structOps?.functions ?? [] {
+        decisions[function.program] = (decisions[function.program] ?? false) || spec.autoCreate
+      }
+    }
+    return decisions
+  }
+
   /// Fills each struct_ops map's value: data members copied by name into
   /// the kernel's layout, operations set to their programs' fds.
   func prepareStructOpsValues(maps: CreatedMaps, programs: [LoadedObject.Program]) throws(LoadError) {
@@ -56,10 +70,15 @@ extension LoadContext {
       for (index, member) in try local.members(of: ops.typeID).enumerated() {
         let name = try local.string(of: member.name)
         guard let kernelMember = kernelMembers.first(where: { target.name($0.name, equals: name) }) else {
+          // libbpf refuses a program in a member the kernel lacks, as it
+          // refuses set data there: only an all-zero member may be dropped.
+          if let function = ops.functions.first(where: { $0.memberIndex == index }) {
+            throw StructOpsValueFailure.missingMember(name, program: function.program)
+          }
           let start = member.byteOffset
           let size = (try? local.size(of: member.type)) ?? 0
           if start + size <= ops.data.count, ops.data[start ..< start + size].contains(where: { $0 != 0 }) {
-            throw StructOpsValueFailure.missingMember(name)
+            throw StructOpsValueFailure.missingMember(name, program: nil)
           }
           continue
         }
@@ -94,13 +113,15 @@ extension LoadContext {
 
 /// Why a struct_ops value could not be built (wrapped in `LoadError.mapDefinition`).
 enum StructOpsValueFailure: Error, CustomStringConvertible {
-  case missingMember(String)
+  case missingMember(String, program: String?)
   case programNotLoaded(String, String)
   case sizeMismatch(String, local: Int, kernel: Int)
 
   var description: String {
     switch self {
-    case .missingMember(let name): "member '\(name)' is set but the kernel's struct has no such member"
+    case .missingMember(let name, let program?):
+      "member '\(name)' is set to program '\(program)' but the kernel's struct has no such member; remove it from the initializer"
+    case .missingMember(let name, nil): "member '\(name)' is set but the kernel's struct has no such member"
     case .programNotLoaded(let member, let program): "member '\(member)' needs program '\(program)', which was not loaded"
     case .sizeMismatch(let name, let local, let kernel): "member '\(name)' is \(local) bytes here, \(kernel) in the kernel"
     }

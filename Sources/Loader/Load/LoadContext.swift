@@ -89,7 +89,17 @@ struct LoadContext<Kernel: KernelInterface> {
   /// Stage: the programs to load, each with a known type.
   func selectPrograms() throws(LoadError) -> [Object.Program] {
     var result = [Object.Program]()
+    let structOps = structOpsAutoload()
     for p in object.programs {
+      if p.type == .structOps, let load = structOps[p.name] {
+        if load != p.autoload {
+          log(.debug, load ? "loaded although autoload is off: a struct_ops map created with the object uses it"
+                           : "not loaded although autoload is on: no struct_ops map using it is created",
+              program: p.name)
+        }
+        if load { result.append(p) }
+        continue
+      }
       guard p.autoload else {
         log(.debug, "not loaded: autoload is off", program: p.name)
         continue

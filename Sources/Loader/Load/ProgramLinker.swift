@@ -83,7 +83,9 @@ struct ProgramLinker {
     return instructions
   }
 
-  func link(program: Function) throws(LoadError) -> LinkedProgram {
+  /// `exceptionCallback`: a subprogram to place after all the program
+  /// reaches, unless already placed (`ExceptionCallback`).
+  func link(program: Function, exceptionCallback: Function? = nil) throws(LoadError) -> LinkedProgram {
     guard let main = functions[Key(section: program.section, slot: program.slot)] else {
       throw .relocation(program: program.name, reason: "not found among the object's functions")
     }
@@ -104,8 +106,19 @@ struct ProgramLinker {
       slot += f.slotCount
     }
     place(main)
+    var appended = exceptionCallback
 
-    while cursor < pending.count {
+    while true {
+      if cursor == pending.count {
+        // All the program reaches is placed: then the exception callback,
+        // which nothing calls, and what it calls.
+        guard let callback = appended else { break }
+        appended = nil
+        let key = Key(section: callback.section, slot: callback.slot)
+        guard placed[key] == nil, let function = functions[key] else { continue }
+        place(function)
+        pending.append(function)
+      }
       let f = pending[cursor]
       cursor += 1
       let start = placed[Key(section: f.section, slot: f.slot)] ?? 0

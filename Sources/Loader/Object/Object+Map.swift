@@ -38,7 +38,9 @@ extension Object {
     public var valueSize: UInt32
     /// 0 for a `PERF_EVENT_ARRAY` means "one per possible CPU".
     public var maxEntries: UInt32
-    /// Creation flags (`map_flags`); `BPF_F_MMAPABLE` on data maps.
+    /// Creation flags (`map_flags`); `BPF_F_MMAPABLE` on data maps with a
+    /// variable user space can name (not on sections of only static or
+    /// `__hidden` variables, libbpf's rule).
     public var flags: MapFlags
     /// The NUMA node to allocate on, with `MapFlags.numaNode`.
     public var numaNode: UInt32
@@ -56,6 +58,9 @@ extension Object {
     /// at load; the handle may be closed after that).
     public var reusedMap: LoadedObject.Map?
     /// Create the map (false: skip it; programs using it then fail to load).
+    /// Off for struct_ops maps of a `?.struct_ops` or `?.struct_ops.link`
+    /// section; a struct_ops map not created takes its programs' autoload
+    /// with it (see `Object.Program.autoload`).
     public var autoCreate: Bool
     /// A ring buffer's declared record type (`__type(value, struct event)`);
     /// the map itself is created with key and value size 0.
@@ -77,11 +82,15 @@ extension Object {
       pinning = d.pinning
       pinPath = nil
       reusedMap = nil
-      autoCreate = true
+      // `?.struct_ops` and `?.struct_ops.link`: created only when asked for
+      // (libbpf's rule, as `?` before a program's section turns autoload off).
+      autoCreate = !(d.origin == .structOps && d.sectionName.hasPrefix("?"))
       recordType = d.recordType
     }
 
-    init(dataSection section: DataSection, objectName: String, readOnly: Bool) {
+    /// `mappable`: the section has a variable user space can name
+    /// (`Object.sectionIsMappable`), so the map is `BPF_F_MMAPABLE`.
+    init(dataSection section: DataSection, objectName: String, readOnly: Bool, mappable: Bool) {
       name = Object.internalMapName(object: objectName, section: section.name)
       sectionName = section.name
       role = .data(section: section.name)
@@ -90,7 +99,8 @@ extension Object {
       keySize = 4
       valueSize = UInt32(clamping: section.size)
       maxEntries = 1
-      flags = readOnly ? [.mmapable, .readOnlyProgram] : [.mmapable]
+      flags = readOnly ? [.readOnlyProgram] : []
+      if mappable { flags.insert(.mmapable) }
       numaNode = 0
       mapExtra = 0
       innerMap = nil

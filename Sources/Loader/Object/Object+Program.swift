@@ -14,6 +14,11 @@ extension Object {
     /// The object's function (section, slots, symbol, SEC() definition).
     public let source: Function
     /// Load it with the object (the `?` prefix turns this off).
+    ///
+    /// For a struct_ops program that a struct_ops map uses, the maps decide
+    /// at load, as in libbpf: it is loaded when one of those maps is
+    /// created (`Object.Map.autoCreate`), and not when none is, whatever
+    /// this says.
     public var autoload: Bool
     /// The program type; nil when the section name is unknown and no type was set.
     public var type: ProgramType?

@@ -70,7 +70,8 @@ public struct Object: Sendable {
         let size = Int(clamping: section.size)
         if contents.count < size { contents += [UInt8](repeating: 0, count: size - contents.count) }
         bytes[section.name] = Array(contents.prefix(size))
-        maps.append(Map(dataSection: section, objectName: objectName, readOnly: section.kind == .rodata))
+        maps.append(Map(dataSection: section, objectName: objectName, readOnly: section.kind == .rodata,
+                        mappable: Object.sectionIsMappable(section.name, btf: btf, file: file)))
       case .kconfig, .ksyms, .arena:
         continue
       }

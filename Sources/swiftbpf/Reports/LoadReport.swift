@@ -49,8 +49,11 @@ struct LoadReport: Encodable {
     do {
       let loaded = try opened.load()
       defer { loaded.close() }
+      // The load may add programs whose autoload is off (struct_ops
+      // programs a created map uses) and drop some whose autoload is on.
+      let reported = opened.programs.filter { $0.autoload || loaded.program(named: $0.name) != nil }
       return LoadReport(
-        programs: wanted.map { spec in entry(spec, loaded.program(named: spec.name), error: nil) },
+        programs: reported.map { spec in entry(spec, loaded.program(named: spec.name), error: nil) },
         maps: loaded.maps.map(mapEntry), warnings: collector.take())
     } catch {
       var programs = [ProgramEntry]()

@@ -73,13 +73,17 @@ final class FakeKernel: KernelInterface {
   let btf: BTF?
   /// Refuse `BPF_BTF_LOAD` (a kernel whose BTF loader rejects the object's BTF).
   let refusesBTF: Bool
+  /// Refuse `mmap` of maps with this errno (the kernel's ENOTSUPP for a map
+  /// value with a spin lock, kptr or graph root).
+  let mmapRefusal: Errno?
 
   init(cpus: Int = 3, refusals: [String: Refusal] = [:], features: KernelFeatures = .everything,
        config: [String: String]? = ["CONFIG_BPF_SYSCALL": "y", "CONFIG_BPF_JIT": "y", "CONFIG_HZ": "250"],
        symbols: [String: UInt64] = ["__start_BTF": 0xffff_ffff_8200_0000], btf: BTF? = nil,
        refusesBTF: Bool = false, programBTF: [UInt8]? = nil, linkRefusal: Errno? = nil,
-       batchRefusal: Errno? = nil, probes: FakeProbeKernel = FakeProbeKernel()) {
+       batchRefusal: Errno? = nil, probes: FakeProbeKernel = FakeProbeKernel(), mmapRefusal: Errno? = nil) {
     self.refusesBTF = refusesBTF
+    self.mmapRefusal = mmapRefusal
     self.linkRefusal = linkRefusal
     self.batchRefusal = batchRefusal
     self.probes = probes
@@ -212,7 +216,8 @@ final class FakeKernel: KernelInterface {
   }
 
   func mapMemory(_ map: BorrowedFD, length: Int, writable: Bool) throws(SyscallError) -> MappedRegion {
-    try MappedRegion.map(map, length: length, protection: writable ? [.read, .write] : [.read])
+    if let mmapRefusal { throw .failed(.system("mmap"), mmapRefusal) }
+    return try MappedRegion.map(map, length: length, protection: writable ? [.read, .write] : [.read])
   }
 
   func possibleCPUCount() -> Int { cpus }
