@@ -81,4 +81,18 @@ import TestSupport
       _ = try SkeletonGenerator(objectBytes: bytes, fileName: "truncated.bpf.o")
     }
   }
+
+  /// private_data.bpf.c: sections of statics and `__hidden` globals (spin
+  /// locks) are not mapped by the loader, so the skeleton does not expose
+  /// them; `.data.shared` and `.bss` hold public globals.
+  @Test func sectionsOfStaticsAndHiddenGlobalsAreNotExposed() throws {
+    let bytes = try Fixture.bytes("obj/private_data.bpf.o")
+    var generator = try SkeletonGenerator(objectBytes: bytes, fileName: "private_data.bpf.o")
+    let model = try generator.makeModel()
+    #expect(model.sections.map(\.cName).sorted() == [".bss", ".data.shared"])
+    #expect(model.sections.map(\.property).sorted() == ["bss", "dataShared"])
+    let text = try generator.generate()
+    #expect(text.contains("var sharedValue: UInt64"))
+    #expect(!text.contains("sharedHidden") && !text.contains("lockedTotal"))
+  }
 }

@@ -80,18 +80,20 @@ package struct SkeletonGenerator {
     return model
   }
 
-  /// A `.data`/`.rodata`/`.bss` section with at least one global
-  /// (non-static) variable its BTF types; nil for others (string literals,
-  /// static-only sections, objects without BTF).
+  /// A `.data`/`.rodata`/`.bss` section with at least one variable user
+  /// space can name (`ObjectFile.userVisibleVariables`: not static, not
+  /// `__hidden` — the sections the loader maps); nil for others (string
+  /// literals, sections of statics such as spin locks, objects without BTF).
   mutating func describe(
     _ section: DataSection, skeleton: String, scope: inout NameScope
   ) throws(CodegenError) -> SkeletonModel.Section? {
     guard section.kind == .data || section.kind == .rodata || section.kind == .bss,
           let btf = types?.btf else { return nil }
-    let typed = try variableTypes(of: section.name, in: btf)
+    let visible = Dictionary(file.userVisibleVariables(in: section.name, btf: btf).map { ($0.name, $0.type) },
+                             uniquingKeysWith: { first, _ in first })
     var variables: [SectionVariableLayout] = []
     for variable in section.variables where variable.binding != .local {
-      guard let type = typed[variable.name] else { continue }
+      guard let type = visible[variable.name] else { continue }
       variables.append(.init(name: variable.name, type: type, offset: Int(clamping: variable.offset),
                              size: Int(clamping: variable.size), isStatic: false))
     }
@@ -101,22 +103,6 @@ package struct SkeletonGenerator {
     try types?.sectionLayout(swiftName: layoutType, size: Int(clamping: section.size), variables: variables)
     return .init(cName: section.name, property: scope.member(words), layoutType: layoutType,
                  isReadOnly: section.kind == .rodata)
-  }
-
-  /// Each variable's type in the section's DATASEC, by name.
-  func variableTypes(of section: String, in btf: BTF) throws(CodegenError) -> [String: BTF.TypeID] {
-    var result: [String: BTF.TypeID] = [:]
-    do {
-      for id in btf.types(named: section, kind: .dataSection) {
-        for entry in try btf.variables(of: id) {
-          guard case .variable(let variable) = try btf[entry.type] else { continue }
-          result[try btf.string(of: variable.name)] = variable.type
-        }
-      }
-    } catch {
-      throw .btf(error, context: "\(file.name): the DATASEC of \(section)")
-    }
-    return result
   }
 
   mutating func describe(_ definition: MapDefinition, property: String) throws(CodegenError) -> SkeletonModel.Map {
