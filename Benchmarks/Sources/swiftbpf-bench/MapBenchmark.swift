@@ -27,6 +27,9 @@ struct MapBenchmark: ParsableCommand {
   @Option(help: "Profiling aid: run only one side's lookups (ours or libbpf) this many rounds, untimed.")
   var onlyLookups: String? = nil
 
+  @Option(help: "Profiling aid: run one workload `iterations` times, untimed, and nothing else: ours-lookups, libbpf-lookups, ours-updates, libbpf-updates, ours-walk, libbpf-walk, ours-batch, libbpf-batch.")
+  var profile: String? = nil
+
   func run() throws {
     let fd = try BPF.createMap(MapCreateAttributes(
       type: .hash, keySize: 4, valueSize: 8, maxEntries: UInt32(entries), name: "bench_map"))
@@ -41,6 +44,10 @@ struct MapBenchmark: ParsableCommand {
     let keys = (0..<operations).map { _ in all[Int.random(in: 0..<all.count, using: &generator)] }
     let expected = keys.reduce(UInt64(0)) { $0 &+ UInt64($1) * 3 }
 
+    if let workload = profile {
+      try runProfile(workload, map: map, raw: raw, keys: keys)
+      return
+    }
     if let side = onlyLookups {
       var sum: UInt64 = 0
       for _ in 0..<iterations {
@@ -103,6 +110,25 @@ struct MapBenchmark: ParsableCommand {
     try check("batch read", batchOurs, batchTheirs, total)
     report.addTime("batch-read all \(entries) entries", ours: readOurs, libbpf: readTheirs, target: 1.0)
     print(report.render())
+  }
+
+  /// One workload alone, for `perf record -g` (see `--profile`).
+  func runProfile(_ workload: String, map: TypedMap<UInt32, UInt64>, raw: Int32, keys: [UInt32]) throws {
+    var sum: UInt64 = 0
+    for _ in 0..<iterations {
+      switch workload {
+      case "ours-lookups": for key in keys { sum &+= try map.lookup(key) ?? 0 }
+      case "libbpf-lookups": sum &+= keys.withUnsafeBufferPointer { lbh_map_lookup_each(raw, $0.baseAddress, Int32($0.count)) }
+      case "ours-updates": for key in keys { try map.update(key, UInt64(key) * 3) }
+      case "libbpf-updates": _ = keys.withUnsafeBufferPointer { lbh_map_update_each(raw, $0.baseAddress, Int32($0.count)) }
+      case "ours-walk": for key in map.keys { sum &+= UInt64(key) }
+      case "libbpf-walk": var s: UInt64 = 0; _ = lbh_map_walk_keys(raw, &s); sum &+= s
+      case "ours-batch": sum &+= try map.lookupAll(batchSize: batch).reduce(UInt64(0)) { $0 &+ $1.value }
+      case "libbpf-batch": var s: UInt64 = 0; _ = lbh_map_lookup_all_batched(raw, UInt32(batch), &s); sum &+= s
+      default: throw BenchError.mismatch("unknown --profile workload \(workload)")
+      }
+    }
+    print("\(workload): sum \(sum)")
   }
 
   func check(_ what: String, _ ours: UInt64, _ theirs: UInt64, _ expected: UInt64) throws {

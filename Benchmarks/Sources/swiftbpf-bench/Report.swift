@@ -20,6 +20,14 @@ struct Report {
     addRow("", "time, min", ours?.minimum, libbpf?.minimum, Report.milliseconds, nil, nil)
   }
 
+  /// A rate row of ours alone against an absolute floor (`≥ atLeast`
+  /// million events/s), from the median time of `events` events.
+  mutating func addRate(_ what: String, events: Int, ours: Timing, atLeast: Double) {
+    let rate = Double(events) / (ours.median / 1e9) / 1e6
+    let verdict = "≥ \(Report.fixed(atLeast, 0))M events/s" + (rate >= atLeast ? ": met" : ": MISSED")
+    rows.append([what, "events/s, median of \(ours.samples.count)", Report.fixed(rate, 1) + "M", "n/a", "-", verdict])
+  }
+
   mutating func addMemory(_ what: String, ours: Int?, libbpf: Int?, target: Double? = nil) {
     addRow(what, "peak memory", ours.map { Double($0) }, libbpf.map { Double($0) },
            { Report.megabytes(Int($0)) }, target, nil)

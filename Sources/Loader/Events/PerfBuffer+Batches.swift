@@ -114,7 +114,7 @@ extension PerfBuffer {
         guard let resources = s.resources else { return }
         for part in batch.parts where resources.rings.indices.contains(part.ring) {
           guard let base = resources.rings[part.ring].region.bytes.baseAddress else { continue }
-          SharedMemory.storeRelease64(base + PerfBuffer.dataTailOffset, part.end)
+          RingMemory.storeRelease64(base + PerfBuffer.dataTailOffset, part.end)
         }
       }
     }
@@ -149,7 +149,7 @@ extension PerfBuffer {
       var lost: UInt64 = 0
       for (index, ring) in resources.rings.enumerated() {
         guard let base = ring.region.bytes.baseAddress else { continue }
-        let head = SharedMemory.loadAcquire64(base + PerfBuffer.dataHeadOffset)
+        let head = RingMemory.loadAcquire64(base + PerfBuffer.dataHeadOffset)
         let tail = base.load(fromByteOffset: PerfBuffer.dataTailOffset, as: UInt64.self)
         guard head != tail else { continue }
         var end = tail
@@ -159,11 +159,11 @@ extension PerfBuffer {
                                       limit: .max, { _, _ in }, { _, count in lost &+= count }, passed: { end = $0 })
         } catch {
           // A corrupt record: give the ring back up to its head, as `consume` does.
-          SharedMemory.storeRelease64(base + PerfBuffer.dataTailOffset, end)
+          RingMemory.storeRelease64(base + PerfBuffer.dataTailOffset, end)
           throw error
         }
         if found == 0 {
-          SharedMemory.storeRelease64(base + PerfBuffer.dataTailOffset, end)
+          RingMemory.storeRelease64(base + PerfBuffer.dataTailOffset, end)
           continue
         }
         samples += found

@@ -278,13 +278,13 @@ public final class PerfBuffer: Sendable {
     _ onSample: (Int, RawSpan) -> Void, _ onLost: (Int, UInt64) -> Void
   ) throws(EventError) -> Int {
     guard let base = ring.region.bytes.baseAddress else { return 0 }
-    let head = SharedMemory.loadAcquire64(base + dataHeadOffset)
+    let head = RingMemory.loadAcquire64(base + dataHeadOffset)
     let tail = base.load(fromByteOffset: dataTailOffset, as: UInt64.self)
     var lost: UInt64 = 0
     defer { s.lost &+= lost }
     return try walk(ring, scratch: s.scratch, label: label, from: tail, to: head, limit: limit, onSample,
                     { cpu, count in lost &+= count; onLost(cpu, count) },
-                    passed: { SharedMemory.storeRelease64(base + dataTailOffset, $0) })
+                    passed: { RingMemory.storeRelease64(base + dataTailOffset, $0) })
   }
 
   /// Hands out the records of one CPU's ring between positions `start` and

@@ -43,26 +43,61 @@ extension RingBuffer {
 
     /// Loads each record of a batch as `Record`, throwing
     /// `EventError.recordSizeMismatch` in place for a record of another size.
+    ///
+    /// The records of a wake-up are copied out of the ring together, into
+    /// the batch's buffer; the iterator then hands them out from a cursor it
+    /// holds itself, in code inlined into (and specialized for) the caller's
+    /// loop: no suspension, no lock, no call into this module per record.
+    /// Only an empty cursor goes back to the batch (`refill`). Copies of an
+    /// iterator share the batch but not the cursor: iterate one of them.
     public struct Iterator: AsyncIteratorProtocol {
-      let batch: TypedBatch<Record>
-      public mutating func next() async throws -> Record? { try await batch.next() }
+      @usableFromInline let batch: TypedBatch<Record>
+      /// The next ready record in the batch's buffer, and how many are ready
+      /// there (records before the next misfit, `stride` apart).
+      @usableFromInline var cursor: UnsafeRawPointer?
+      @usableFromInline var ready = 0
+
+      init(batch: TypedBatch<Record>) { self.batch = batch }
+
+      @inlinable
+      public mutating func next() async throws -> Record? {
+        if ready > 0, let at = cursor {
+          ready &-= 1
+          cursor = at + MemoryLayout<Record>.stride
+          return at.load(as: Record.self)
+        }
+        return try await refill()
+      }
+
+      /// The next run of records from the batch (waiting for the ring when
+      /// it is empty); returns its first record and keeps the rest ready.
+      @usableFromInline
+      mutating func refill() async throws(EventError) -> Record? {
+        guard let run = try await batch.nextRun() else { return nil }
+        cursor = run.start + MemoryLayout<Record>.stride
+        ready = run.count - 1
+        return run.start.load(as: Record.self)
+      }
     }
   }
 
-  /// Values copied out of the ring, handed out one by one. A misfit record
+  /// Values copied out of the ring, handed out in runs. A misfit record
   /// is consumed like the others and leaves an error at its place: thrown
   /// when the values read before it have been handed out.
+  @usableFromInline
   final class TypedBatch<Record: BitwiseCopyable> {
     let buffer: RingBuffer
     let batchSize: Int
     let rule: RecordSizeRule
-    /// The batch's records, `stride` apart: raw memory rather than a
-    /// `[Record]`, because this generic class is not specialized for the
-    /// caller's type (it lives in another module), and a generic array
-    /// append per record costs more than the record copy itself.
+    /// The batch's records, `stride` apart (aligned for `Record`): raw
+    /// memory rather than a `[Record]`, because this generic class is not
+    /// specialized for the caller's type (it lives in another module), and
+    /// a generic array append per record costs more than the record copy
+    /// itself. A run handed out stays valid until the next `nextRun()`.
     var storage = UnsafeMutableRawPointer.allocate(byteCount: 0, alignment: MemoryLayout<Record>.alignment)
     var capacity = 0
     var count = 0
+    /// Records before `index` have been handed out.
     var index = 0
     /// Errors and the record index they come before, in order.
     var failures: [(before: Int, error: EventError)] = []
@@ -88,15 +123,22 @@ extension RingBuffer {
       capacity = grown
     }
 
-    func next() async throws(EventError) -> Record? {
+    /// The next records to hand out: all those up to the next misfit (at
+    /// least one). Throws the misfit's error when it is next; waits when the
+    /// ring is empty; nil when the ring was closed or the task cancelled.
+    func nextRun() async throws(EventError) -> (start: UnsafeRawPointer, count: Int)? {
+      let stride = MemoryLayout<Record>.stride
       while true {
-        if failureIndex < failures.count, failures[failureIndex].before == index {
+        let nextFailure = failureIndex < failures.count ? failures[failureIndex].before : count
+        if nextFailure == index, failureIndex < failures.count {
           failureIndex += 1
           throw failures[failureIndex - 1].error
         }
         if index < count {
-          index += 1
-          return storage.load(fromByteOffset: (index - 1) * MemoryLayout<Record>.stride, as: Record.self)
+          let start = UnsafeRawPointer(storage + index * stride)
+          let run = nextFailure - index
+          index = nextFailure
+          return (start, run)
         }
         count = 0
         index = 0
@@ -104,7 +146,6 @@ extension RingBuffer {
         failureIndex = 0
         if Task.isCancelled { return nil }
         let size = MemoryLayout<Record>.size
-        let stride = MemoryLayout<Record>.stride
         do {
           _ = try buffer.consume(limit: batchSize, byteLimit: .max) { span in
             guard rule.accepts(span.byteCount) else {

@@ -123,8 +123,8 @@ public final class RingBuffer: Sendable {
   public var pendingBytes: Int {
     state.withLock { s in
       guard s.mapping != nil else { return 0 }
-      let producer = SharedMemory.loadAcquire64(s.producerPosition)
-      let consumer = SharedMemory.loadAcquire64(s.consumerPosition)
+      let producer = RingMemory.loadAcquire64(s.producerPosition)
+      let consumer = RingMemory.loadAcquire64(s.consumerPosition)
       return Int(truncatingIfNeeded: producer &- consumer)
     }
   }
@@ -160,16 +160,16 @@ public final class RingBuffer: Sendable {
     let mask = UInt64(capacity - 1)
     // Start from the page rather than our copy, so that another consumer
     // taking turns on the same map (another reader, libbpf) is respected.
-    var position = SharedMemory.loadAcquire64(s.consumerPosition)
+    var position = RingMemory.loadAcquire64(s.consumerPosition)
     var count = 0
     var bytes = 0
     while count < limit, bytes < byteLimit {
-      let producer = SharedMemory.loadAcquire64(s.producerPosition)
+      let producer = RingMemory.loadAcquire64(s.producerPosition)
       if position == producer { break }
       var progressed = false
       while position != producer, count < limit, bytes < byteLimit {
         let header = s.data + Int(position & mask)
-        let word = SharedMemory.loadAcquire32(header)
+        let word = RingMemory.loadAcquire32(header)
         if word & busyBit != 0 { return count }
         let length = Int(word & ~(busyBit | discardBit))
         let total = (length + headerSize + 7) & ~7
@@ -188,7 +188,7 @@ public final class RingBuffer: Sendable {
           bytes &+= length
         }
         position = next
-        SharedMemory.storeRelease64(s.consumerPosition, position)
+        RingMemory.storeRelease64(s.consumerPosition, position)
         progressed = true
       }
       if !progressed { break }

@@ -67,7 +67,7 @@ public final class UserRingBuffer: Sendable {
     guard let consumerBase = consumer.bytes.baseAddress,
           let producerBase = producer.bytes.baseAddress
     else { throw .invalidSize(buffer: name, size: size, reason: "empty mapping") }
-    let start = SharedMemory.loadAcquire64(producerBase)
+    let start = RingMemory.loadAcquire64(producerBase)
     label = name
     capacity = size
     maximumSampleSize = min(size - RingBuffer.headerSize, (1 << 24) - 1)
@@ -95,7 +95,7 @@ public final class UserRingBuffer: Sendable {
   public var freeBytes: Int {
     state.withLock { s in
       guard s.mapping != nil else { return 0 }
-      let consumer = SharedMemory.loadAcquire64(s.consumerPosition)
+      let consumer = RingMemory.loadAcquire64(s.consumerPosition)
       return capacity - Int(truncatingIfNeeded: s.position &- consumer)
     }
   }
@@ -120,18 +120,18 @@ public final class UserRingBuffer: Sendable {
 
     /// Publishes the sample: the kernel may consume it from now on.
     public consuming func submit() {
-      SharedMemory.storeRelease32(header, length)
+      RingMemory.storeRelease32(header, length)
       finished = true
     }
 
     /// Gives the space back unread: the kernel skips the sample.
     public consuming func discard() {
-      SharedMemory.storeRelease32(header, length | RingBuffer.discardBit)
+      RingMemory.storeRelease32(header, length | RingBuffer.discardBit)
       finished = true
     }
 
     deinit {
-      if !finished { SharedMemory.storeRelease32(header, length | RingBuffer.discardBit) }
+      if !finished { RingMemory.storeRelease32(header, length | RingBuffer.discardBit) }
     }
   }
 
@@ -144,7 +144,7 @@ public final class UserRingBuffer: Sendable {
     let total = (size + RingBuffer.headerSize + 7) & ~7
     return try state.withLock { (s) throws(EventError) -> Reservation in
       guard let mapping = s.mapping else { throw .closed(buffer: label) }
-      let consumer = SharedMemory.loadAcquire64(s.consumerPosition)
+      let consumer = RingMemory.loadAcquire64(s.consumerPosition)
       let used = Int(truncatingIfNeeded: s.position &- consumer)
       let free = capacity - used
       guard used >= 0, total <= free else {
@@ -157,7 +157,7 @@ public final class UserRingBuffer: Sendable {
       header.storeBytes(of: UInt32(size) | RingBuffer.busyBit, as: UInt32.self)
       header.storeBytes(of: 0, toByteOffset: 4, as: UInt32.self)
       s.position &+= UInt64(total)
-      SharedMemory.storeRelease64(s.producerPosition, s.position)
+      RingMemory.storeRelease64(s.producerPosition, s.position)
       return Reservation(mapping: mapping, header: header, length: size)
     }
   }

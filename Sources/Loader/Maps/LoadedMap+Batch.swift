@@ -16,37 +16,41 @@ extension LoadedObject.Map {
   /// and values (`keyBytes` and `valueBytes` apart) to `consume` with its
   /// element count. nil when the map has no batch lookup.
   ///
+  /// The key and value buffers are allocated once (again only when a batch
+  /// has to grow) and handed to `consume` in place; `consume` must not keep
+  /// them.
+  ///
   /// Kernel: `BPF_MAP_LOOKUP_BATCH`, resumed from the position the kernel
   /// returns until it answers `ENOENT`; a hash bucket larger than the batch
   /// (`ENOSPC`) doubles the batch.
+  @usableFromInline
   func lookupBatches(
     keyBytes: Int, valueBytes: Int, batchSize: Int,
     _ consume: (UnsafeRawBufferPointer, UnsafeRawBufferPointer, Int) -> Void
   ) throws(MapError) -> Void? {
     var size = max(1, batchSize)
-    // The position token: the key size for hashes, 4 bytes for arrays.
+    // The position token: the key size for hashes, 4 bytes for arrays. The
+    // kernel writes the next position into `next`; the two swap each batch.
     let token = max(keyBytes, 8)
-    var position = [UInt8](repeating: 0, count: token)
-    var next = [UInt8](repeating: 0, count: token)
+    var position = UnsafeMutableRawPointer.allocate(byteCount: token, alignment: 8)
+    var next = UnsafeMutableRawPointer.allocate(byteCount: token, alignment: 8)
+    // At least one byte each, so that a zero-size part still has an address.
+    var keys = UnsafeMutableRawPointer.allocate(byteCount: max(1, size * keyBytes), alignment: 8)
+    var values = UnsafeMutableRawPointer.allocate(byteCount: max(1, size * valueBytes), alignment: 8)
+    defer {
+      position.deallocate()
+      next.deallocate()
+      keys.deallocate()
+      values.deallocate()
+    }
+    position.initializeMemory(as: UInt8.self, repeating: 0, count: token)
+    next.initializeMemory(as: UInt8.self, repeating: 0, count: token)
     var started = false
     while true {
-      // At least one byte each: `baseAddress` of an empty array may be nil.
-      var keys = [UInt8](repeating: 0, count: max(1, size * keyBytes))
-      var values = [UInt8](repeating: 0, count: max(1, size * valueBytes))
       let outcome: Result<BPF.BatchResult, SyscallError> = try withKernelCall { (kernel, fd) throws(SyscallError) in
-        keys.withUnsafeMutableBytes { k in
-          values.withUnsafeMutableBytes { v in
-            position.withUnsafeBytes { p in
-              next.withUnsafeMutableBytes { n in
-                Result { () throws(SyscallError) in
-                  try kernel.lookupBatch(map: fd, inBatch: started ? p.baseAddress : nil,
-                                         outBatch: n.baseAddress.unsafelyUnwrapped,
-                                         keys: k.baseAddress.unsafelyUnwrapped, values: v.baseAddress.unsafelyUnwrapped,
-                                         count: size)
-                }
-              }
-            }
-          }
+        Result { () throws(SyscallError) in
+          try kernel.lookupBatch(map: fd, inBatch: started ? UnsafeRawPointer(position) : nil, outBatch: next,
+                                 keys: keys, values: values, count: size)
         }
       }
       let batch: BPF.BatchResult
@@ -54,15 +58,20 @@ extension LoadedObject.Map {
       case .success(let b): batch = b
       case .failure(let error) where error.errno == .ENOSPC:
         size *= 2
+        keys.deallocate()
+        values.deallocate()
+        keys = UnsafeMutableRawPointer.allocate(byteCount: max(1, size * keyBytes), alignment: 8)
+        values = UnsafeMutableRawPointer.allocate(byteCount: max(1, size * valueBytes), alignment: 8)
         continue
       case .failure(let error) where Self.lacksBatch(error) && !started:
         return nil
       case .failure(let error):
         throw .syscall(error, map: name)
       }
-      keys.withUnsafeBytes { k in values.withUnsafeBytes { v in consume(k, v, batch.count) } }
+      consume(UnsafeRawBufferPointer(start: keys, count: batch.count * keyBytes),
+              UnsafeRawBufferPointer(start: values, count: batch.count * valueBytes), batch.count)
       if batch.done { return () }
-      position = next
+      swap(&position, &next)
       started = true
     }
   }

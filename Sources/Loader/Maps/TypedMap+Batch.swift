@@ -8,8 +8,18 @@ extension TypedMap {
   /// Every entry, read `batchSize` at a time.
   ///
   /// Kernel: `BPF_MAP_LOOKUP_BATCH` (or the next-key walk where the map has none).
+  // Inlinable so that the copy out of each batch is specialized for `Key`
+  // and `Value`: unspecialized, each element's loads and append went
+  // through generic metadata (about 40 ns an element, 1.15× libbpf's time
+  // on a 1M-entry hash).
+  @inlinable
   public func lookupAll(batchSize: Int = 4096) throws(MapError) -> [(key: Key, value: Value)] {
     var result: [(key: Key, value: Value)] = []
+    // Room for every element the map can hold, so the array never grows by
+    // copying (a 1M-entry read went through twenty reallocations). A large
+    // reservation is only address space: malloc maps it, and pages are
+    // touched as elements are appended.
+    result.reserveCapacity(Int(map.maxEntries))
     let keyBytes = key.byteCount, valueBytes = value.byteCount
     let read: Void? = try map.lookupBatches(keyBytes: keyBytes, valueBytes: valueBytes, batchSize: batchSize) { k, v, count in
       for i in 0..<count {
