@@ -15,6 +15,10 @@ import UAPI
     #expect(read.count == Int(count))
     #expect(Dictionary(uniqueKeysWithValues: read.map { ($0.key, $0.value) })
             == Dictionary(uniqueKeysWithValues: entries.map { ($0.key, $0.value) }))
+    // Visiting in place sees the same entries.
+    var visited: [UInt32: UInt64] = [:]
+    try map.forEachEntry(batchSize: 700) { key, value in visited[key] = value }
+    #expect(visited == Dictionary(uniqueKeysWithValues: entries.map { ($0.key, $0.value) }))
     // Deleting half, one of them twice (a missing key in the batch).
     let half = entries.prefix(Int(count / 2)).map(\.key)
     try map.delete(half + [half[0]])

@@ -109,6 +109,23 @@ struct MapBenchmark: ParsableCommand {
     })
     try check("batch read", batchOurs, batchTheirs, total)
     report.addTime("batch-read all \(entries) entries", ours: readOurs, libbpf: readTheirs, target: 1.0)
+
+    // The same batches visited in place (`forEachEntry`), the work the
+    // libbpf side does: it sums each batch's values and builds nothing.
+    var visitOurs: UInt64 = 0, visitTheirs: UInt64 = 0
+    let (visitTimeOurs, visitTimeTheirs) = try Timing.measurePair(warmup: 1, iterations: max(1, iterations / 2), {
+      var sum: UInt64 = 0
+      try map.forEachEntry(batchSize: batch) { _, value in sum &+= value }
+      visitOurs = sum
+    }, {
+      var sum: UInt64 = 0
+      let n = lbh_map_lookup_all_batched(raw, UInt32(batch), &sum)
+      if n != Int64(entries) { throw BenchError.mismatch("libbpf batch read \(n) entries") }
+      visitTheirs = sum
+    })
+    try check("batch visit", visitOurs, visitTheirs, total)
+    report.addTime("visit all \(entries) entries in batches (forEachEntry)", ours: visitTimeOurs, libbpf: visitTimeTheirs,
+                   target: 1.0)
     print(report.render())
   }
 

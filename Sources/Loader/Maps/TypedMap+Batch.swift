@@ -20,14 +20,29 @@ extension TypedMap {
     // reservation is only address space: malloc maps it, and pages are
     // touched as elements are appended.
     result.reserveCapacity(Int(map.maxEntries))
+    try forEachEntry(batchSize: batchSize) { result.append(($0, $1)) }
+    return result
+  }
+
+  /// Hands every entry to `body`, read `batchSize` at a time, without
+  /// collecting them: each value is loaded straight from the batch buffer
+  /// (what `lookupAll` does before it appends). Entries added or removed
+  /// while the read runs may or may not be seen, as with the kernel's batch
+  /// command itself.
+  ///
+  /// Kernel: `BPF_MAP_LOOKUP_BATCH` (or the next-key walk where the map has none).
+  @inlinable
+  public func forEachEntry(batchSize: Int = 4096, _ body: (Key, Value) -> Void) throws(MapError) {
     let keyBytes = key.byteCount, valueBytes = value.byteCount
     let read: Void? = try map.lookupBatches(keyBytes: keyBytes, valueBytes: valueBytes, batchSize: batchSize) { k, v, count in
       for i in 0..<count {
-        result.append((k.loadUnaligned(fromByteOffset: i * keyBytes, as: Key.self),
-                       v.loadUnaligned(fromByteOffset: i * valueBytes, as: Value.self)))
+        body(k.loadUnaligned(fromByteOffset: i * keyBytes, as: Key.self),
+             v.loadUnaligned(fromByteOffset: i * valueBytes, as: Value.self))
       }
     }
-    return read == nil ? try collectEntries() : result
+    if read == nil {
+      for (key, value) in try collectEntries() { body(key, value) }
+    }
   }
 
   /// Stores every pair; returns how many were stored.
