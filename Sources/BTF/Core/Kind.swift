@@ -79,6 +79,14 @@ extension BTF {
 
     public var description: String { kernelName }
 
+    /// The kernel's kinds, `void` to `enum64`: not `unknown`, which stands
+    /// for any kind past them and is no kind of its own.
+    public static var allCases: [Kind] {
+      [.void, .integer, .pointer, .array, .struct, .union, .enum, .forward, .typedef, .volatile, .const,
+       .restrict, .function, .functionPrototype, .variable, .dataSection, .float, .declarationTag, .typeTag,
+       .enum64]
+    }
+
     /// Kinds that only add a qualifier or a name to another type.
     public var isModifierOrTypedef: Bool {
       switch self {
