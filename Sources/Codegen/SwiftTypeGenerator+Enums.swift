@@ -5,7 +5,10 @@ import BTF
 /// newer kernel's, a flag combination) is still a value of the type.
 extension SwiftTypeGenerator {
   mutating func enumShape(_ id: BTF.TypeID, _ e: BTF.Enumeration, name: String) throws(CodegenError) -> TypeShape {
-    let size = Int(e.size)
+    // A forward-declared enum (`enum E;`: size 0, no values) is C's
+    // incomplete enum, whose storage compilers make an `int`'s; the loader
+    // gives it 4 bytes for the kernel as well.
+    let size = e.size == 0 && e.count == 0 ? 4 : Int(e.size)
     guard [1, 2, 4, 8].contains(size) else {
       throw .unrepresentable(type: btf.cDescription(id), id: id.rawValue,
                              reason: "an enum of \(size) bytes has no Swift integer type")

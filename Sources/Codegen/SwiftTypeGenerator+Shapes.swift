@@ -52,7 +52,7 @@ extension SwiftTypeGenerator {
       return try shape(of: t.type, hint: hint)
     case .variable(let v):
       return try shape(of: v.type, hint: hint)
-    case .void, .forward, .function, .functionPrototype, .dataSection, .declarationTag:
+    case .void, .forward, .function, .functionPrototype, .dataSection, .declarationTag, .unknown:
       throw .unrepresentable(type: btf.cDescription(id), id: id.rawValue,
                              reason: "a \(descriptor.kind.kernelName) has no size, so no value of it can be stored")
     }

@@ -62,6 +62,11 @@ public enum RelocationError: Error, Equatable, Sendable, CustomStringConvertible
   case btf(RelocationSite, BTFError)
   /// Applying a plan: the instruction is no longer the one the plan saw.
   case instructionChanged(RelocationSite, expected: String, found: String)
+  /// Reaching the field in a target candidate takes more levels (named and
+  /// anonymous members, subscripts) than an access spec may hold: the
+  /// relocation fails, it is not "not found" (libbpf: `-E2BIG` from
+  /// `BPF_CORE_SPEC_MAX_LEN`, 64).
+  case accessTooDeep(RelocationSite, candidate: UInt32, limit: Int)
 
   /// The site of the failing record.
   public var site: RelocationSite {
@@ -70,7 +75,7 @@ public enum RelocationError: Error, Equatable, Sendable, CustomStringConvertible
       .notInstructionStart(let s, _), .unknownSection(let s), .unknownKind(let s, _), .anonymousType(let s, _),
       .notApplicable(let s, _), .ambiguousCandidates(let s, _, _), .unsupportedInstruction(let s, _, _),
       .unexpectedValue(let s, _, _, _), .valueOutOfRange(let s, _, _), .btf(let s, _),
-      .instructionChanged(let s, _, _):
+      .instructionChanged(let s, _, _), .accessTooDeep(let s, _, _):
       return s
     }
   }
@@ -106,6 +111,10 @@ public enum RelocationError: Error, Equatable, Sendable, CustomStringConvertible
       return "BTF: \(error)"
     case let .instructionChanged(_, expected, found):
       return "instruction changed since planning: expected `\(expected)`, found `\(found)`"
+    case let .accessTooDeep(_, candidate, limit):
+      return "reaching the field in target type [\(candidate)] takes more than \(limit) levels of nested members"
+        + " (libbpf fails the same way, -E2BIG); access it through a shallower path or use a target BTF"
+        + " that nests it less deeply"
     }
   }
 

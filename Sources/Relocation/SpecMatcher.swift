@@ -46,7 +46,9 @@ struct SpecMatcher {
             guard flexible || accessor.index < Int(a.count) else { return nil }
             current = try call(site) { () throws(BTFError) in try target.resolved(a.element) }
           }
-          guard result.raw.count < AccessSpec.maximumLength else { return nil }
+          guard result.raw.count < AccessSpec.maximumLength else {
+            throw .accessTooDeep(site, candidate: candidate.rawValue, limit: AccessSpec.maximumLength)
+          }
           result.accessors.append(.init(type: current, index: accessor.index, name: nil))
           result.raw.append(accessor.index)
           let size = try call(site) { () throws(BTFError) in try target.size(of: current) }
@@ -91,7 +93,7 @@ struct SpecMatcher {
     throws(RelocationError) -> MemberMatch
   {
     var entered = Set<BTF.TypeID>()
-    return try matchMember(accessor, in: id, &spec, entered: &entered)
+    return try matchMember(accessor, in: id, &spec, entered: &entered, root: spec.root)
   }
 
   /// Each composite is searched at most once per lookup (`entered`): whether
@@ -100,7 +102,8 @@ struct SpecMatcher {
   /// anonymous members repeat (or contain themselves) makes the search
   /// exponential.
   private func matchMember(
-    _ accessor: AccessSpec.Accessor, in id: BTF.TypeID, _ spec: inout AccessSpec, entered: inout Set<BTF.TypeID>
+    _ accessor: AccessSpec.Accessor, in id: BTF.TypeID, _ spec: inout AccessSpec, entered: inout Set<BTF.TypeID>,
+    root: BTF.TypeID
   ) throws(RelocationError) -> MemberMatch {
     let resolved = try call(site) { () throws(BTFError) in try target.resolved(id) }
     guard try call(site, { () throws(BTFError) in try target.kind(of: resolved) }).isComposite else {
@@ -112,12 +115,17 @@ struct SpecMatcher {
     let members = try call(site) { () throws(BTFError) in try target.members(of: resolved) }
     let bad = { (reason: String) in RelocationError.notApplicable(site, reason: reason) }
     for (index, member) in members.enumerated() {
-      guard spec.raw.count < AccessSpec.maximumLength else { return .missing }
+      // As libbpf: a path that cannot be written down fails the whole
+      // relocation (-E2BIG); calling it "missing" would poison a field
+      // that exists.
+      guard spec.raw.count < AccessSpec.maximumLength else {
+        throw .accessTooDeep(site, candidate: root.rawValue, limit: AccessSpec.maximumLength)
+      }
       let saved = spec.bitOffset
       spec.raw.append(index)
       spec.bitOffset = try AccessSpec.added(saved, Int(member.bitOffset), bad)
       if member.name.isAnonymous || target.name(member.name, equals: "") {
-        let inner = try matchMember(accessor, in: member.type, &spec, entered: &entered)
+        let inner = try matchMember(accessor, in: member.type, &spec, entered: &entered, root: root)
         if case .missing = inner {} else { return inner }
       } else if target.name(member.name, equals: wanted) {
         spec.accessors.append(.init(type: resolved, index: index, name: wanted))

@@ -41,7 +41,12 @@ import UAPI
     for member in layout.entries {
       let type = try #require(member.attributes["type_id"].flatMap { Int($0) })
       let pointer = btf.types[btf.resolved(type)]
-      let count = pointer?.int("type_id").flatMap { btf.types[$0] }.flatMap { $0.kind == "ARRAY" ? $0.int("nr_elems") : nil }
+      var count = pointer?.int("type_id").flatMap { btf.types[$0] }.flatMap { $0.kind == "ARRAY" ? $0.int("nr_elems") : nil }
+      // libbpf's `__ulong(name, value)` (for values past 32 bits, as an
+      // arena's map_extra): an anonymous enum whose one value is the value.
+      if let pointer, pointer.kind == "ENUM" || pointer.kind == "ENUM64" {
+        count = pointer.entries.first?.attributes["val"].flatMap { Int($0.replacingOccurrences(of: "ULL", with: "")) }
+      }
       switch member.name {
       case "type": #expect(Int(map.type.rawValue) == count, "\(map.name)")
       case "max_entries": #expect(Int(map.maxEntries) == count, "\(map.name)")

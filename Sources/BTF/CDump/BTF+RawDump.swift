@@ -120,6 +120,8 @@ extension BTF {
       case .declarationTag(let t):
         out += " type_id=\(t.type.rawValue) component_idx=\(t.componentIndex)"
         if t.isAttribute { out += " kind_flag=1" }
+      case .unknown(let t):
+        out += " kind=\(t.kindNumber) vlen=\(t.vlen) size_or_type=\(t.sizeOrType)"
       }
       out += "\n"
     }

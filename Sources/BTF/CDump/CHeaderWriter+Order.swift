@@ -87,7 +87,7 @@ extension CHeaderWriter {
     }
     let descriptor = try btf[id]
     switch descriptor {
-    case .void, .integer, .float:
+    case .void, .integer, .float, .unknown:
       return
     case .pointer(let target):
       try require(target, strong: false, inPrototype: inPrototype)

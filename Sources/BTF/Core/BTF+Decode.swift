@@ -76,7 +76,7 @@ extension BTF {
     let name = Name(offset: span.u32Unchecked(offset, order))
     let info = span.u32Unchecked(offset + 4, order)
     let field = span.u32Unchecked(offset + 8, order)
-    let kind = UInt8(truncatingIfNeeded: (info >> 24) & 0x1F)
+    let kind = kindNumber(info)
     let vlen = UInt16(truncatingIfNeeded: info)
     let flag = info >> 31 != 0
     let trailer = offset + recordHeaderSize
@@ -115,7 +115,10 @@ extension BTF {
         componentIndex: Int32(bitPattern: span.u32Unchecked(trailer, order)), isAttribute: flag))
     case 18: return .typeTag(TypeTag(name: name, type: TypeID(field), isAttribute: flag))
     case 19: return .enum64(Enumeration(id: id, name: name, size: field, isSigned: flag, vlen: vlen))
-    default: return .void  // unreachable: the index rejects unknown kinds
+    default:
+      // The index let it through only with a layout entry for its kind.
+      return .unknown(UnknownType(name: name, kindNumber: kind, vlen: Int(info & 0xFF_FFFF),
+                                  sizeOrType: field, kindFlag: flag))
     }
   }
 }

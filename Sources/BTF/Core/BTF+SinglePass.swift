@@ -124,9 +124,10 @@ extension BTF {
         guard end - position >= recordHeaderSize, index < offsets.count else { return nil }
         let id = first &+ UInt32(truncatingIfNeeded: index)  // run() proved no overflow
         let nameOff = w.u32(position), info = w.u32(position + 4), field = w.u32(position + 8)
-        let kindNumber = (info >> 24) & 0x1F
+        // 7 bits: a kind past 31 is unknown here (nil below), not kind & 31.
+        let kindNumber = (info >> 24) & 0x7F
         let vlen = Int(info & 0xFFFF)
-        let bit: UInt32 = 1 << kindNumber
+        let bit: UInt32 = kindNumber < 32 ? 1 << kindNumber : 0
         guard info & 0x60FF_0000 == 0,
               info >> 31 == 0 || flagKinds & bit != 0,
               vlen == 0 || noListKinds & bit == 0,
@@ -139,7 +140,7 @@ extension BTF {
         let room = end - trailer
         let trailerSize: Int
         switch kind {
-        case .void:
+        case .void, .unknown:
           return nil
         case .integer:
           trailerSize = 4
@@ -196,7 +197,8 @@ extension BTF {
           let stride = kind == .enum ? 8 : 12
           trailerSize = stride * vlen
           guard room >= trailerSize else { return nil }
-          switch field { case 1, 2, 4, 8: break; default: return nil }
+          // Size 0 only for a forward declaration (`enum E;`, no values).
+          switch field { case 1, 2, 4, 8: break; case 0 where vlen == 0: break; default: return nil }
           var at = trailer
           for _ in 0 ..< vlen {
             maxName = max(maxName, w.u32(at))

@@ -153,7 +153,7 @@ extension BTF {
       return try base.list(id, kinds: kinds, expected: expected, stride: stride, decode)
     }
     let info = try infoWord(id)
-    let kind = UInt8(truncatingIfNeeded: (info >> 24) & 0x1F)
+    let kind = BTF.kindNumber(info)
     guard kinds.contains(kind), let offset = recordOffset(id) else {
       throw .wrongKind(typeID: id.rawValue, expected: expected,
                        found: Kind(rawValue: kind)?.kernelName ?? "kind \(kind)")

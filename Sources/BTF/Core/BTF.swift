@@ -36,6 +36,21 @@ public struct BTF: Sendable {
     var typeLength: Int
     var stringStart: Int
     var stringLength: Int
+    /// The layout section's entries by kind number (empty: none). Split
+    /// BTF without its own uses its base's, as libbpf does.
+    var kindLayouts: [KindLayout] = []
+  }
+
+  /// How a kind's records are laid out, from the layout section.
+  ///
+  /// Kernel: `struct btf_layout` in `include/uapi/linux/btf.h` (2026).
+  struct KindLayout: Sendable, Equatable {
+    /// Bytes of the single item after `struct btf_type` (`info_sz`).
+    var infoSize: UInt8
+    /// Bytes of each of the vlen items after that (`elem_sz`).
+    var elementSize: UInt8
+    /// Unused by the format so far.
+    var flags: UInt16
   }
 
   final class BaseBox: Sendable {
@@ -64,9 +79,10 @@ public struct BTF: Sendable {
   /// - Parameter precise: skip the one-pass fast path and take the precise
   ///   two passes (tests compare the two).
   init(storage: Storage, base: BTF?, precise: Bool = false) throws(BTFError) {
-    let (order, layout) = try storage.withSpan { (span) throws(BTFError) in
+    var (order, layout) = try storage.withSpan { (span) throws(BTFError) in
       try BTF.parseHeader(span, hasBase: base != nil)
     }
+    if layout.kindLayouts.isEmpty, let base { layout.kindLayouts = base.layout.kindLayouts }
     let first = base.map { UInt32($0.typeCount) } ?? 1
     let stringBase = base.map { $0.totalStringLength } ?? 0
     // The fast path indexes and checks in one pass; when it cannot vouch for
@@ -80,7 +96,7 @@ public struct BTF: Sendable {
       (offsets, kinds) = (fast.offsets, fast.kinds)
     } else {
       (offsets, kinds) = try storage.withSpan { (span) throws(BTFError) in
-        try BTF.indexTypes(span, order, layout, firstID: first)
+        try BTF.indexTypes(span, order, layout, firstID: first, kindLayouts: layout.kindLayouts)
       }
     }
     self.storage = storage

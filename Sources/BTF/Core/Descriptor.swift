@@ -54,6 +54,11 @@ extension BTF {
     case typeTag(TypeTag)
     /// An enum with 64-bit values. Kernel: `BTF_KIND_ENUM64` (Linux 6.0).
     case enum64(Enumeration)
+    /// A record of a kind this parser does not know, written by a newer
+    /// tool: the BTF's layout section gave its size, so the ids after it
+    /// stay right, but what it describes is not known. Nothing refers
+    /// through it; the writer cannot encode it.
+    case unknown(UnknownType)
 
     /// The kind of this record.
     public var kind: Kind {
@@ -78,6 +83,7 @@ extension BTF {
       case .declarationTag: return .declarationTag
       case .typeTag: return .typeTag
       case .enum64: return .enum64
+      case .unknown: return .unknown
       }
     }
 
@@ -97,6 +103,7 @@ extension BTF {
       case .float(let t): return t.name
       case .declarationTag(let t): return t.name
       case .typeTag(let t): return t.name
+      case .unknown(let t): return t.name
       }
     }
 
@@ -293,5 +300,22 @@ extension BTF {
     public var type: TypeID
     /// Kernel: kind_flag (Linux 6.14): an `__attribute__` rather than a tag.
     public var isAttribute: Bool
+  }
+
+  /// A record of an unknown kind, as far as the common header tells.
+  ///
+  /// Kernel: `struct btf_type` with a kind past `BTF_KIND_MAX` of this
+  /// parser; its trailer size comes from `struct btf_layout`.
+  public struct UnknownType: Sendable, BitwiseCopyable, Equatable {
+    /// The record's name (`name_off`), whatever it names.
+    public var name: Name
+    /// The kind number (20...127).
+    public var kindNumber: UInt8
+    /// The record's vlen (24 bits, as the UAPI encodes it for new kinds).
+    public var vlen: Int
+    /// The `size`/`type` word, uninterpreted.
+    public var sizeOrType: UInt32
+    /// Whether `kind_flag` is set.
+    public var kindFlag: Bool
   }
 }

@@ -44,6 +44,11 @@ extension BTF {
     case typeTag = 18
     /// Kernel: `BTF_KIND_ENUM64`; Linux 6.0.
     case enum64 = 19
+    /// A kind number this parser does not know (20 and up), written by a
+    /// newer tool and stepped over with the BTF's layout section; its
+    /// record is a `Descriptor.unknown`. Not a kernel kind number: 128 lies
+    /// outside the 7-bit kind field, so no record has it.
+    case unknown = 128
 
     /// The kernel's name, as `bpftool btf dump` prints it (`STRUCT`, `FUNC_PROTO`).
     public var kernelName: String {
@@ -68,10 +73,19 @@ extension BTF {
       case .declarationTag: return "DECL_TAG"
       case .typeTag: return "TYPE_TAG"
       case .enum64: return "ENUM64"
+      case .unknown: return "UNKNOWN"
       }
     }
 
     public var description: String { kernelName }
+
+    /// The kernel's kinds, `void` to `enum64`: not `unknown`, which stands
+    /// for any kind past them and is no kind of its own.
+    public static var allCases: [Kind] {
+      [.void, .integer, .pointer, .array, .struct, .union, .enum, .forward, .typedef, .volatile, .const,
+       .restrict, .function, .functionPrototype, .variable, .dataSection, .float, .declarationTag, .typeTag,
+       .enum64]
+    }
 
     /// Kinds that only add a qualifier or a name to another type.
     public var isModifierOrTypedef: Bool {

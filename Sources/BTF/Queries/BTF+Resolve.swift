@@ -72,6 +72,8 @@ extension BTF {
       case .declarationTag(let t): current = t.type
       case .void, .function, .functionPrototype, .forward:
         throw .noSize(typeID: id.rawValue, reason: "\(descriptor.kind.kernelName) has no size")
+      case .unknown(let t):
+        throw .noSize(typeID: id.rawValue, reason: "kind \(t.kindNumber) is not known to this parser")
       }
     }
     throw .referenceLoop(typeID: id.rawValue, offset: recordOffset(id) ?? 0)

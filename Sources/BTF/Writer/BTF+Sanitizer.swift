@@ -54,7 +54,9 @@ extension BTF {
   ///   1-byte INT type `enum64_placeholder`, appended as the last id — the
   ///   only case that adds a type;
   /// - without tag attributes: attribute DECL_TAGs → INT, attribute
-  ///   TYPE_TAGs → CONST.
+  ///   TYPE_TAGs → CONST;
+  /// - a forward-declared ENUM/ENUM64 (size 0, no values) gets size 4, which
+  ///   every kernel requires (a power of two up to 8).
   ///
   /// Renamed sections get new strings appended to the string table.
   public func sanitized(for support: KernelSupport, byteOrder: ByteOrder? = nil) throws(BTFError) -> [UInt8] {
@@ -131,6 +133,12 @@ extension BTF {
         w.record(name: 0, kind: .struct, sizeOrType: float.size)
       case .typeTag(let tag) where !has.contains(.typeTag) || (tag.isAttribute && !support.tagAttributes):
         w.record(name: 0, kind: .const, sizeOrType: tag.type.rawValue)
+      case .enum(let e) where e.size == 0, .enum64(let e) where e.size == 0 && has.contains(.enum64):
+        // A forward-declared enum (`enum E;`, no values): the kernel wants
+        // a power-of-two size, and nothing can hold such an enum by value,
+        // so any size is right; 4 is C's. (libbpf passes it on unchanged
+        // and the kernel then refuses the object's whole BTF.)
+        w.record(name: name, kind: descriptor.kind, vlen: 0, flag: e.isSigned && has.contains(.enum64), sizeOrType: 4)
       case .enum(let e) where !has.contains(.enum64) && e.isSigned:
         w.record(name: name, kind: .enum, vlen: e.count, sizeOrType: e.size)
         for value in try enumerators(of: id) {

@@ -74,6 +74,8 @@ extension BTF {
     switch descriptor {
     case .void:
       throw .cannotEncode(reason: "void is implicit")
+    case .unknown(let t):
+      throw .cannotEncode(reason: "type [\(id.rawValue)] has kind \(t.kindNumber), which this writer does not know")
     case .integer(let t):
       w.record(name: name, kind: .integer, sizeOrType: t.size)
       w.word(UInt32(t.encoding.rawValue) << 24 | UInt32(t.bitOffset) << 16 | UInt32(t.bitCount))

@@ -37,6 +37,9 @@ public protocol KernelInterface: ProbeKernel {
   func unpin(at path: String) throws(SyscallError)
   /// mmap(2) of a `BPF_F_MMAPABLE` map (`MAP_SHARED`).
   func mapMemory(_ map: BorrowedFD, length: Int, writable: Bool) throws(SyscallError) -> MappedRegion
+  /// mmap(2) of a `BPF_MAP_TYPE_ARENA` map: `length` bytes, read-write and
+  /// shared, at `address` (its `map_extra`) or anywhere when that is 0.
+  func mapArena(_ map: BorrowedFD, length: Int, address: UInt64) throws(SyscallError) -> MappedRegion
   /// CPUs the kernel may ever bring up (`/sys/devices/system/cpu/possible`).
   func possibleCPUCount() -> Int
   /// The page size, for ring buffer sizes and mappings.

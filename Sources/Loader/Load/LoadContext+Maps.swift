@@ -14,6 +14,7 @@ extension LoadContext {
       created.maps.append(handle)
       created.byName[spec.name] = handle
       if let section = spec.sectionName { created.dataMaps[section] = handle }
+      if spec.type == .arena, let section = arenaSectionName { created.dataMaps[section] = handle }
     }
     return created
   }
@@ -173,6 +174,7 @@ extension LoadContext {
         }
       }
     }
+    if spec.type == .arena { mapping = try mapArena(spec, fd.borrowed) }
     let handle = makeHandle(spec, a, fd: fd, pinPath: pinPath, reused: false, frozen: isFrozen, mapping: mapping)
     log(.debug, "created: \(a.type.kernelName), key \(a.keySize) B, value \(a.valueSize) B, \(a.maxEntries) entries", map: spec.name)
     if let pinPath { created.toPin.append((handle, pinPath)) }

@@ -27,8 +27,11 @@ extension LoadContext {
           throw .relocation(program: program,
                             reason: "uses \(variable.map { "variable '\($0)' in " } ?? "")section \(section), which has no map")
         }
+        // An arena variable's offset counts from the arena's start, where
+        // its section's bytes were placed (its last pages).
+        let placed = Int64(offset) + Int64(arenaDataOffset(section: section) ?? 0)
         insn.source = Register(Instruction.PseudoSource.mapValue)
-        insn.immediate = Int64(UInt32(bitPattern: fd.rawValue)) | Int64(truncatingIfNeeded: offset) << 32
+        insn.immediate = Int64(UInt32(bitPattern: fd.rawValue)) | Int64(truncatingIfNeeded: placed) << 32
       case .extern(let name, let usage):
         insn = try resolveExtern(name, usage: usage, insn, maps: maps, program: program)
       case .unsupported(let problem):

@@ -76,6 +76,7 @@ public struct Object: Sendable {
         continue
       }
     }
+    if let arena = try Object.arenaData(file, maps: maps) { bytes[arena.section] = arena.bytes }
     if file.externs.contains(where: { $0.kind == .kconfig }) {
       maps.append(Map(kconfigFor: objectName))
     }

@@ -39,6 +39,31 @@ public struct MappedRegion: ~Copyable, @unchecked Sendable {
     return MappedRegion(bytes: UnsafeMutableRawBufferPointer(start: base, count: length))
   }
 
+  /// Maps `length` bytes of `file` read-write and shared at exactly
+  /// `address` (`MAP_FIXED_NOREPLACE`: an existing mapping there is an
+  /// `EEXIST` error rather than replaced), or where the kernel chooses
+  /// when `address` is 0. A BPF arena is mapped this way: at its
+  /// `map_extra`, the address its programs' pointers assume.
+  ///
+  /// Kernel: mmap(2), `MAP_FIXED_NOREPLACE` since Linux 4.17.
+  public static func mapShared(_ file: BorrowedFD, length: Int, at address: UInt64) throws(SyscallError) -> MappedRegion {
+    guard length > 0 else {
+      throw .invalidArgument(.system("mmap"), reason: "length \(length) is not positive")
+    }
+    let hint = UnsafeMutableRawPointer(bitPattern: UInt(truncatingIfNeeded: address))
+    // Glibc's headers gate MAP_FIXED_NOREPLACE behind _GNU_SOURCE; its value is fixed by the kernel ABI.
+    let fixedNoReplace: CInt = 0x100000
+    let flags = MAP_SHARED | (address != 0 ? fixedNoReplace : 0)
+    guard let base = mmap(hint, length, PROT_READ | PROT_WRITE, flags, file.rawValue, 0), base != MAP_FAILED
+    else { throw .current(.system("mmap")) }
+    // Kernels before 4.17 ignore the flag and take the address as a hint.
+    if address != 0 && UInt64(UInt(bitPattern: base)) != address {
+      _ = munmap(base, length)
+      throw .invalidArgument(.system("mmap"), reason: "the kernel mapped at 0x\(String(UInt(bitPattern: base), radix: 16)), not 0x\(String(address, radix: 16))")
+    }
+    return MappedRegion(bytes: UnsafeMutableRawBufferPointer(start: base, count: length))
+  }
+
   init(bytes: UnsafeMutableRawBufferPointer) {
     self.bytes = bytes
   }

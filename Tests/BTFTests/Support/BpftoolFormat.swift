@@ -71,6 +71,8 @@ enum BpftoolFormat {
     case .float(let f): return ["\(head) size=\(f.size)"]
     case .declarationTag(let t):
       return ["\(head) type_id=\(t.type.rawValue) component_idx=\(t.componentIndex)"]
+    case .unknown(let t):
+      return ["\(head) kind=\(t.kindNumber)"]
     }
   }
 

@@ -45,6 +45,8 @@ final class FakeKernel: KernelInterface {
   }
 
   let state = Mutex(State())
+  /// Arena mappings asked for (`FakeKernel+Arena.swift`).
+  let arenaMappings = Mutex<[ArenaMapping]>([])
 
   /// The attach side's record (`FakeKernel+Attach.swift`).
   struct AttachState: Sendable {
