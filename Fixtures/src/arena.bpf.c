@@ -9,10 +9,11 @@
  *          map_extra 0x100000000000 (1 << 44: the user address the arena is
  *          mapped at)
  *   .bss   (arena_runs)
- * EXPECT .addr_space.1: 16 bytes, arena_counter (int, = 42) at 0,
- *   arena_tag (char[8], = "arena") at 4, arena_zero (int, = 0) at 12;
- *   libbpf places them in the arena's last page: offset
- *   4 * page - roundup(16, page) in the mapping.
+ * EXPECT .addr_space.1: 36 bytes, arena_counter (int, = 42) at 0,
+ *   arena_tag (char[8], = "arena") at 4, arena_pair (struct arena_pair
+ *   { int first; long second; }, = {1, 2}) at 16, arena_zero (int, = 0)
+ *   at 32 (clang 21 puts the zero one last); libbpf places them in the
+ *   arena's last page: offset 4 * page - roundup(36, page) in the mapping.
  * EXPECT programs:
  *   bump_arena  syscall  SYSCALL: adds 1 to arena_counter and counts runs
  *               in .bss arena_runs. (This kernel build refuses ARENA maps
@@ -38,6 +39,11 @@ struct {
 int __arena arena_counter = 42;
 char __arena arena_tag[8] = "arena";
 int __arena arena_zero;
+struct arena_pair {
+	int first;
+	long second;
+};
+__arena struct arena_pair arena_pair = { 1, 2 };
 
 int arena_runs;
 

@@ -31,11 +31,13 @@ import UAPI
     let mapping = try #require(kernel.arenaMappings.withLock { $0.first })
     #expect(mapping.address == 1 << 44)
     #expect(mapping.length == 4 * Self.page)
-    // 16 bytes of variables, in the last page: offset 3 pages.
+    // 36 bytes of variables (llvm-objdump -s -j .addr_space.1), in the
+    // last page: offset 3 pages.
     let offset = 3 * Self.page
     let base = try #require(UnsafeRawPointer(bitPattern: mapping.base))
-    let copied = Array(UnsafeRawBufferPointer(start: base + offset, count: 16))
-    #expect(copied == [0x2A, 0, 0, 0] + Array("arena".utf8) + [0, 0, 0] + [0, 0, 0, 0])
+    let copied = Array(UnsafeRawBufferPointer(start: base + offset, count: 36))
+    let pair: [UInt8] = [1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0]
+    #expect(copied == [0x2A, 0, 0, 0] + Array("arena".utf8) + [0, 0, 0] + [0, 0, 0, 0] + pair + [0, 0, 0, 0])
     #expect(Array(UnsafeRawBufferPointer(start: base, count: 16)) == [UInt8](repeating: 0, count: 16))
 
     // bump_arena's first instruction loads &arena_counter: the arena map's

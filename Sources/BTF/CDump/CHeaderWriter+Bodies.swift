@@ -175,9 +175,14 @@ extension CHeaderWriter {
   /// signedness: a plain enum of small values is 4 bytes, and `packed` or
   /// `mode` pick a size from the values, not from the BTF.
   func enumText(_ id: BTF.TypeID, _ e: BTF.Enumeration, name: String?, indent: Int) throws(BTFError) -> String {
-    let fixed = e.size != 4 || e.count == 0
+    // A forward-declared enum (size 0, no values) stays what the source
+    // had, an incomplete `enum name` (as bpftool writes it): any size given
+    // here would be one the BTF does not have.
+    let forward = e.size == 0 && e.count == 0
+    let fixed = !forward && (e.size != 4 || e.count == 0)
     var text = "enum"
     if let name { text += " " + name }
+    if forward { return name == nil ? Self.enumStorageName(e) : text }
     if fixed { text += " : " + Self.enumStorageName(e) }
     if e.count == 0 {
       // An opaque enum of known size (C23), usable by value.

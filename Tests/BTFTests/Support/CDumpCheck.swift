@@ -44,7 +44,8 @@ enum CDumpCheck {
         counts.sizes += 1
         try memberAssertions(btf, writer, c, type: type, prefix: "", base: 0, text: &text, count: &counts.offsets)
       case .enum(let e), .enum64(let e):
-        guard !e.name.isAnonymous else { continue }
+        // A forward-declared enum (size 0) is incomplete in C: no sizeof.
+        guard !e.name.isAnonymous, e.size > 0 else { continue }
         text += "_Static_assert(sizeof(enum \(name)) == \(e.size), \"sizeof enum \(name)\");\n"
         counts.enums += 1
       case .typedef:

@@ -22,6 +22,16 @@ fileprivate struct AnonymousStruct_e5b9d8e9_MapExtra: RawRepresentable, Hashable
   fileprivate static let ulongMapExtra = AnonymousStruct_e5b9d8e9_MapExtra(rawValue: 17592186044416)
 }
 
+/// C: `struct arena_pair`, 16 bytes, alignment 8.
+fileprivate struct ArenaPair: BitwiseCopyable, Sendable {
+  fileprivate var first: Int32  // offset 0
+  private var _pad0: InlineArray<4, UInt8>  // offset 4, padding
+  fileprivate var second: Int64  // offset 8
+
+  /// Every byte zero, padding included (map keys compare their padding too).
+  fileprivate init() { self = LayoutBytes.zeroed() }
+}
+
 // The layout tests' listing of the generated types (SwiftTypeGenerator.layoutManifest).
 import LayoutTestSupport
 
@@ -33,4 +43,8 @@ let arenaManifest: [LayoutManifestEntry] = [
     .stored("map_extra", \AnonymousStruct_e5b9d8e9.mapExtra),
   ]),
   .enumeration(AnonymousStruct_e5b9d8e9_MapExtra.self, btfID: 10),
+  .record(ArenaPair.self, btfID: 21, members: [
+    .stored("first", \ArenaPair.first),
+    .stored("second", \ArenaPair.second),
+  ]),
 ]
